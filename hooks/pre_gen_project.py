@@ -1,0 +1,104 @@
+"""Check the answers before cookiecutter writes anything.
+
+Each check is a small function that returns an error message or None, so the tests can import
+them. cookiecutter removes the half-made project directory when this hook exits non-zero.
+"""
+
+from __future__ import annotations
+
+import json
+import keyword
+import re
+import sys
+
+# Top-level names the generated project imports or lays out itself; a slug with one of these
+# names would shadow it. The standard library is added from sys.stdlib_module_names.
+TAKEN_NAMES = frozenset(
+    {
+        "apig_wsgi",
+        "awslambdaric",
+        "bin",
+        "config",
+        "dj_database_url",
+        "django",
+        "dotenv",
+        "manage",
+        "psycopg",
+        "pytest",
+        "pytest_django",
+        "staticfiles",
+        "tests",
+        "whitenoise",
+    }
+)
+SLUG_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
+# us-east-1, eu-central-2, ap-southeast-4, us-gov-west-1, cn-northwest-1, ...
+REGION_PATTERN = re.compile(r"[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[1-9]")
+
+
+def suggest_slug(slug: str) -> str:
+    """A slug close to `slug` that passes check_slug."""
+    words = re.findall(r"[a-z0-9]+", slug.lower())
+    suggestion = "_".join(words) or "my_app"
+    if suggestion[0].isdigit():
+        suggestion = "app_" + suggestion
+    if suggestion in TAKEN_NAMES or suggestion in sys.stdlib_module_names or keyword.iskeyword(suggestion):
+        suggestion += "_app"
+    return suggestion
+
+
+def check_slug(slug: str) -> str | None:
+    if not SLUG_PATTERN.fullmatch(slug):
+        return (
+            f"project_slug {slug!r} is not a lowercase Python identifier "
+            f"(a-z, 0-9 and _, starting with a letter): type {suggest_slug(slug)!r} instead."
+        )
+    if keyword.iskeyword(slug) or slug in TAKEN_NAMES or slug in sys.stdlib_module_names:
+        return (
+            f"project_slug {slug!r} would shadow the Python module of the same name "
+            f"that the project imports: type {suggest_slug(slug)!r} instead."
+        )
+    return None
+
+
+def check_region(region: str) -> str | None:
+    if not REGION_PATTERN.fullmatch(region):
+        return (
+            f"aws_region {region!r} does not look like an AWS region: "
+            "type a region code such as 'us-east-1' or 'eu-west-1'."
+        )
+    return None
+
+
+def check_text(name: str, value: str) -> str | None:
+    """Free-text answers end up in Python, TOML, YAML and HTML: one printable line each."""
+    if not value.strip():
+        return f"{name} is empty: type a few words."
+    if not value.isprintable():
+        return f"{name} {value!r} contains a line break or control character: type it on one line."
+    return None
+
+
+def check_answers(answers: dict[str, str]) -> list[str]:
+    errors = [
+        check_text("project_name", answers["project_name"]),
+        check_text("description", answers["description"]),
+        check_text("author_name", answers["author_name"]),
+        check_slug(answers["project_slug"]),
+        check_region(answers["aws_region"]),
+    ]
+    return [error for error in errors if error]
+
+
+def main() -> int:
+    # Raw string of JSON: tojson writes every quote inside an answer as \" (or \u0027), so no
+    # answer can end the string early, and backslashes reach json.loads untouched.
+    answers = json.loads(r"""{{ cookiecutter | tojson }}""")
+    errors = check_answers(answers)
+    for error in errors:
+        print(f"ERROR: {error}", file=sys.stderr)
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,51 @@
+"""The Lambda handler: Django's WSGI application behind apig-wsgi.
+
+The image runs `python -m awslambdaric config.aws_lambda.handler`. awslambdaric imports this
+module once per execution environment, in Lambda's init phase, so Django is set up before the
+first request arrives; every invocation then reuses it. apig-wsgi understands Function URL,
+API Gateway (REST v1 and HTTP v2) and ALB events.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+from apig_wsgi import make_lambda_handler
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.aws_lambda")
+
+Event = dict[str, Any]
+Handler = Callable[[Event, Any], dict[str, Any]]
+
+
+def without_duplicate_cookies(event: Event) -> Event:
+    """Drop a v2 event's Cookie header when its cookies array carries the cookies too.
+
+    Function URLs can send both; apig-wsgi joins them, and Django would see every cookie
+    twice. The cookies array is the documented one for v2 events.
+    """
+    headers = event.get("headers") or {}
+    if event.get("version") != "2.0" or not event.get("cookies"):
+        return event
+    kept = {name: value for name, value in headers.items() if name.lower() != "cookie"}
+    if len(kept) == len(headers):
+        return event
+    return {**event, "headers": kept}
+
+
+def make_handler(application: WSGIHandler) -> Handler:
+    # Base64-encode binary responses for every event type. apig-wsgi already does for v2
+    # and ALB; a REST API (v1) also needs BinaryMediaTypes "*/*" to decode them.
+    apig_handler = make_lambda_handler(application, binary_support=True)
+
+    def handler(event: Event, context: Any) -> dict[str, Any]:
+        return apig_handler(without_duplicate_cookies(event), context)
+
+    return handler
+
+
+handler = make_handler(get_wsgi_application())

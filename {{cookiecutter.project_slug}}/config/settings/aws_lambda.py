@@ -1,0 +1,106 @@
+"""Settings for the Lambda functions: DJANGO_SETTINGS_MODULE=config.settings.aws_lambda.
+
+Everything secret or deployment-specific comes from the function's environment; a missing
+variable stops the function at start-up with an error that names it. The filesystem is
+read-only except /tmp, and no memory survives a cold start, hence the choices below.
+"""
+
+import logging
+import os
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+
+
+def required(name: str) -> str:
+    value = os.environ.get(name, "")
+    if not value:
+        raise ImproperlyConfigured(
+            f"The {name} environment variable is not set: the Lambda settings need it "
+            "(see Environment variables in README.md)."
+        )
+    return value
+
+
+DEBUG = False
+SECRET_KEY = required("DJANGO_SECRET_KEY")
+
+# The hosts this function answers for. A Function URL's host is only known after the first
+# deploy, so by default any Function URL host in the function's region is allowed: a fresh
+# deploy works with no second step, and a request with any other Host still gets 400. Set
+# DJANGO_ALLOWED_HOSTS (comma-separated) to pin the exact Function URL host and add a custom
+# domain. Lambda sets AWS_REGION; the fallback covers builds and scripts outside Lambda.
+ALLOWED_HOSTS = [
+    host.strip()
+    for host in (
+        os.environ.get("DJANGO_ALLOWED_HOSTS")
+        or f".lambda-url.{os.environ.get('AWS_REGION', '{{ cookiecutter.aws_region }}')}.on.aws"
+    ).split(",")
+    if host.strip()
+]
+# Same-origin POSTs pass Django's Origin check on their own; these also admit forms posted
+# from another allowed host (a custom domain in front of the Function URL). A leading dot in
+# ALLOWED_HOSTS means "and subdomains", which CSRF_TRUSTED_ORIGINS spells "*.".
+CSRF_TRUSTED_ORIGINS = [
+    f"https://*{host}" if host.startswith(".") else f"https://{host}" for host in ALLOWED_HOSTS
+]
+
+# Function URLs, API Gateway and ALB all set X-Forwarded-Proto themselves, and apig-wsgi
+# turns it into wsgi.url_scheme, so request.is_secure() is true for HTTPS requests without
+# SECURE_PROXY_SSL_HEADER. A plain-HTTP request (an ALB HTTP listener) is redirected.
+SECURE_SSL_REDIRECT = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+# Start small: raise it once every host you serve is known to work over HTTPS.
+SECURE_HSTS_SECONDS = 3600
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SILENCED_SYSTEM_CHECKS = [
+    # HSTS preload is a promise, for the whole domain, that you make when you submit it to
+    # hstspreload.org; the Function URL's domain is not yours to submit.
+    "security.W021",
+]
+
+# One connection per execution environment, reused across warm invocations; the health
+# check reconnects when a connection died while the environment was frozen.
+DATABASES = {
+    "default": dj_database_url.parse(
+        required("DATABASE_URL"), conn_max_age=600, conn_health_checks=True
+    )
+}
+
+# collectstatic runs when the image is built; WhiteNoise serves the hashed, compressed files.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+# /tmp is the only writable place, and it goes away with the execution environment: store
+# user uploads in S3 (django-storages) if the app takes any.
+MEDIA_ROOT = "/tmp/media"
+
+# Logs go to stdout, which Lambda sends to CloudWatch. awslambdaric attaches its own handler
+# to the root logger before it imports the handler module (each line gets the request id,
+# and JSON when the function's log format is JSON), so then only the level is set here.
+# Elsewhere (the image build, the migrations script) a plain stdout handler takes its place.
+LOG_LEVEL = (os.environ.get("DJANGO_LOG_LEVEL") or "INFO").upper()
+if LOG_LEVEL not in logging.getLevelNamesMapping():
+    raise ImproperlyConfigured(
+        f"DJANGO_LOG_LEVEL is {LOG_LEVEL!r}: use DEBUG, INFO, WARNING, ERROR or CRITICAL."
+    )
+if logging.getLogger().handlers:
+    LOGGING = {"version": 1, "incremental": True, "root": {"level": LOG_LEVEL}}
+else:
+    LOGGING = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"plain": {"format": "[%(levelname)s] %(name)s: %(message)s"}},
+        "handlers": {
+            "stdout": {
+                "class": "logging.StreamHandler",
+                "stream": "ext://sys.stdout",
+                "formatter": "plain",
+            }
+        },
+        "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
+    }

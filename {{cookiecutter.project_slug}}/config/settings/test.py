@@ -1,0 +1,16 @@
+"""Settings for pytest. The Lambda settings are tested through the lambda_settings fixture."""
+
+import dj_database_url
+
+from .base import *  # noqa: F403
+
+SECRET_KEY = "test-only-secret-key-used-by-nothing-but-the-test-suite"
+
+# SQLite in memory unless DATABASE_URL points at Postgres (the devcontainer and CI set it).
+DATABASES = {"default": dj_database_url.config(default="sqlite://:memory:")}
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Serve static files from the apps, without collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

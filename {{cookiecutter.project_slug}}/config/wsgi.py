@@ -1,0 +1,9 @@
+"""WSGI entry point for any WSGI server. On Lambda, config.aws_lambda wraps it."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+
+application = get_wsgi_application()

@@ -1,0 +1,314 @@
+"""The Lambda handler under the Lambda settings, fed the events AWS sends."""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+import re
+from http.cookies import SimpleCookie
+from importlib import import_module
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.db import connection
+from django.utils.html import escape
+
+from config.aws_lambda import Handler, without_duplicate_cookies
+from tests.environment import load_lambda_settings
+from tests.events import (
+    ALB_HOST,
+    FUNCTION_URL_HOST,
+    HTTP_API_HOST,
+    REST_API_HOST,
+    SOURCE_IP,
+    alb_event,
+    function_url_event,
+    http_api_event,
+    rest_api_event,
+)
+
+APP = "{{ cookiecutter.project_slug }}"
+APP_STATIC = Path(__file__).resolve().parent.parent / APP / "static" / APP
+SECURITY_HEADERS = {
+    "cross-origin-opener-policy": "same-origin",
+    "referrer-policy": "same-origin",
+    "strict-transport-security": "max-age=3600; includeSubDomains",
+    "x-content-type-options": "nosniff",
+}
+
+
+def body_json(response: dict[str, Any]) -> Any:
+    assert response["isBase64Encoded"] is False
+    return json.loads(response["body"])
+
+
+def set_cookies(response: dict[str, Any]) -> dict[str, Any]:
+    """The cookies a v2 response sets, by name."""
+    jar: SimpleCookie = SimpleCookie()
+    for header in response["cookies"]:
+        jar.load(header.strip())
+    return dict(jar)
+
+
+def test_home_page(lambda_handler: Handler) -> None:
+    response = lambda_handler(function_url_event(path="/"), None)
+
+    assert response["statusCode"] == 200
+    assert response["headers"]["content-type"] == "text/html; charset=utf-8"
+    assert response["isBase64Encoded"] is False
+    name = apps.get_app_config(APP).verbose_name
+    assert f"<h1>{escape(name)}</h1>" in response["body"]
+    css = staticfiles_storage.stored_name(f"{APP}/css/site.css")
+    assert re.fullmatch(rf"{APP}/css/site\.[0-9a-f]+\.css", css)
+    assert f'href="/static/{css}"' in response["body"]
+
+
+@pytest.mark.django_db
+def test_health(lambda_handler: Handler) -> None:
+    response = lambda_handler(function_url_event(path="/health/"), None)
+
+    assert response == {
+        "statusCode": 200,
+        "headers": {
+            **SECURITY_HEADERS,
+            "cache-control": "max-age=0, no-cache, no-store, must-revalidate, private",
+            "content-length": "34",
+            "content-type": "application/json",
+            "expires": response["headers"]["expires"],
+            "x-frame-options": "DENY",
+        },
+        "cookies": [],
+        "isBase64Encoded": False,
+        "body": '{"status": "ok", "database": "ok"}',
+    }
+
+
+def test_static_css(lambda_handler: Handler) -> None:
+    css = staticfiles_storage.stored_name(f"{APP}/css/site.css")
+
+    response = lambda_handler(function_url_event(path=f"/static/{css}"), None)
+
+    source = APP_STATIC / "css" / "site.css"
+    assert response == {
+        "statusCode": 200,
+        "headers": {
+            **SECURITY_HEADERS,
+            "access-control-allow-origin": "*",
+            "cache-control": "max-age=315360000, public, immutable",
+            "content-length": str(source.stat().st_size),
+            "content-type": 'text/css; charset="utf-8"',
+            "etag": response["headers"]["etag"],
+            "last-modified": response["headers"]["last-modified"],
+            "vary": "Accept-Encoding",
+        },
+        "cookies": [],
+        "isBase64Encoded": False,
+        "body": source.read_text(),
+    }
+
+
+def test_static_css_compressed(lambda_handler: Handler) -> None:
+    css = staticfiles_storage.stored_name(f"{APP}/css/site.css")
+
+    response = lambda_handler(
+        function_url_event(path=f"/static/{css}", headers={"accept-encoding": "gzip"}), None
+    )
+
+    assert response["statusCode"] == 200
+    assert response["headers"]["content-encoding"] == "gzip"
+    assert response["isBase64Encoded"] is True
+    source = APP_STATIC / "css" / "site.css"
+    assert gzip.decompress(base64.b64decode(response["body"])) == source.read_bytes()
+
+
+def test_static_missing(lambda_handler: Handler) -> None:
+    response = lambda_handler(function_url_event(path="/static/nothing-here.css"), None)
+
+    assert response["statusCode"] == 404
+
+
+@pytest.mark.parametrize("make_event", [function_url_event, rest_api_event, alb_event])
+def test_binary_response_is_base64(lambda_handler: Handler, lambda_settings, make_event) -> None:
+    lambda_settings.ALLOWED_HOSTS = [FUNCTION_URL_HOST, REST_API_HOST, ALB_HOST]
+    logo = staticfiles_storage.stored_name(f"{APP}/img/logo.png")
+
+    response = lambda_handler(make_event(path=f"/static/{logo}"), None)
+
+    assert response["statusCode"] == 200
+    assert response["isBase64Encoded"] is True
+    source = APP_STATIC / "img" / "logo.png"
+    assert base64.b64decode(response["body"]) == source.read_bytes()
+
+
+@pytest.mark.django_db
+def test_admin_login(lambda_handler: Handler, admin_user: User) -> None:
+    """Log in to the admin the way a browser does, through the handler."""
+    response = lambda_handler(function_url_event(path="/admin/"), None)
+    assert response["statusCode"] == 302
+    assert response["headers"]["location"] == "/admin/login/?next=/admin/"
+
+    response = lambda_handler(function_url_event(path="/admin/login/", query="next=/admin/"), None)
+    assert response["statusCode"] == 200
+    csrf_cookie = set_cookies(response)["csrftoken"]
+    assert csrf_cookie["secure"] is True
+    assert csrf_cookie["samesite"] == "Lax"
+    form_token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', response["body"])
+    assert form_token
+
+    # A Function URL sends the cookies in the cookies array and, sometimes, a Cookie header.
+    cookie = f"csrftoken={csrf_cookie.value}"
+    response = lambda_handler(
+        function_url_event(
+            method="POST",
+            path="/admin/login/",
+            query="next=/admin/",
+            headers={
+                "content-type": "application/x-www-form-urlencoded",
+                "origin": f"https://{FUNCTION_URL_HOST}",
+                "referer": f"https://{FUNCTION_URL_HOST}/admin/login/?next=/admin/",
+                "cookie": cookie,
+            },
+            cookies=[cookie],
+            body=urlencode(
+                {
+                    "csrfmiddlewaretoken": form_token.group(1),
+                    "username": "admin",
+                    "password": "password",
+                    "next": "/admin/",
+                }
+            ),
+        ),
+        None,
+    )
+    assert response["statusCode"] == 302, response["body"]
+    assert response["headers"]["location"] == "/admin/"
+    session_cookie = set_cookies(response)["sessionid"]
+    assert session_cookie["secure"] is True
+    assert session_cookie["httponly"] is True
+    assert session_cookie["samesite"] == "Lax"
+
+    # The session is the signed cookie itself; there is no session table to write to.
+    session = import_module(settings.SESSION_ENGINE).SessionStore(session_cookie.value)
+    assert session.load()["_auth_user_id"] == str(admin_user.pk)
+    assert "django_session" not in connection.introspection.table_names()
+
+    response = lambda_handler(
+        function_url_event(path="/admin/", cookies=[cookie, f"sessionid={session_cookie.value}"]),
+        None,
+    )
+    assert response["statusCode"] == 200
+    assert "Site administration" in response["body"]
+    assert "<strong>admin</strong>" in response["body"]
+
+
+def test_forged_host_is_rejected(lambda_handler: Handler) -> None:
+    response = lambda_handler(function_url_event(path="/", host="evil.example"), None)
+
+    assert response == {
+        "statusCode": 400,
+        "headers": {**SECURITY_HEADERS, "content-type": "text/html; charset=utf-8"},
+        "cookies": [],
+        "isBase64Encoded": False,
+        "body": response["body"],
+    }
+    assert "Bad Request (400)" in response["body"]
+
+
+@pytest.mark.parametrize("make_event", [rest_api_event, alb_event])
+def test_forged_host_is_rejected_behind_api_gateway_and_alb(
+    lambda_handler: Handler, make_event
+) -> None:
+    response = lambda_handler(make_event(path="/", headers={"host": "evil.example"}), None)
+
+    assert response["statusCode"] == 400
+
+
+@pytest.mark.urls("tests.urls")
+@pytest.mark.parametrize(
+    ("make_event", "host"),
+    [
+        (function_url_event, FUNCTION_URL_HOST),
+        (http_api_event, HTTP_API_HOST),
+        (rest_api_event, REST_API_HOST),
+        (alb_event, ALB_HOST),
+    ],
+)
+def test_request_reaches_django(
+    lambda_handler: Handler, lambda_settings, make_event, host: str, monkeypatch
+) -> None:
+    """Every event type: path, repeated query keys, host, HTTPS and client address."""
+    monkeypatch.setenv("DJANGO_ALLOWED_HOSTS", f"{FUNCTION_URL_HOST}, {host}")
+    lambda_settings.ALLOWED_HOSTS = load_lambda_settings()["ALLOWED_HOSTS"]
+
+    response = lambda_handler(make_event(path="/echo/", query="tag=a&tag=b&q=x+y"), None)
+
+    assert response["statusCode"] == 200
+    assert body_json(response) == {
+        "method": "GET",
+        "path": "/echo/",
+        "query": {"tag": ["a", "b"], "q": ["x y"]},
+        "cookie_header": "",
+        "cookies": {},
+        "host": host,
+        "is_secure": True,
+        "remote_addr": SOURCE_IP,
+        "body": "",
+    }
+
+
+@pytest.mark.urls("tests.urls")
+def test_cookie_sent_twice_reaches_django_once(lambda_handler: Handler) -> None:
+    event = function_url_event(
+        path="/echo/", cookies=["a=1", "b=2"], headers={"cookie": "a=1; b=2"}
+    )
+
+    response = lambda_handler(event, None)
+
+    assert body_json(response)["cookie_header"] == "a=1;b=2"
+    assert body_json(response)["cookies"] == {"a": "1", "b": "2"}
+
+
+@pytest.mark.urls("tests.urls")
+def test_base64_request_body(lambda_handler: Handler) -> None:
+    event = function_url_event(
+        method="POST",
+        path="/echo/",
+        headers={"content-type": "text/plain"},
+        body="héllo",
+        base64_encoded=True,
+    )
+
+    response = lambda_handler(event, None)
+
+    assert body_json(response)["body"] == "héllo"
+
+
+def test_without_duplicate_cookies_drops_the_header() -> None:
+    event = {"version": "2.0", "cookies": ["a=1"], "headers": {"Cookie": "a=1", "host": "h"}}
+
+    assert without_duplicate_cookies(event) == {
+        "version": "2.0",
+        "cookies": ["a=1"],
+        "headers": {"host": "h"},
+    }
+    assert event["headers"] == {"Cookie": "a=1", "host": "h"}, "the event is left as it was"
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        {"version": "2.0", "headers": {"cookie": "a=1"}},
+        {"version": "2.0", "cookies": [], "headers": {"cookie": "a=1"}},
+        {"version": "1.0", "cookies": ["a=1"], "headers": {"cookie": "a=1"}},
+        {"version": "2.0", "cookies": ["a=1"], "headers": {"host": "h"}},
+    ],
+)
+def test_without_duplicate_cookies_keeps_the_only_copy(event: dict[str, Any]) -> None:
+    assert without_duplicate_cookies(event) is event

@@ -1,0 +1,211 @@
+"""The Lambda settings: what they read from the environment, and Django's own checks."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from tests.environment import LAMBDA_ENVIRONMENT, load_lambda_settings
+from tests.events import REGION
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def manage(*args: str, settings: str, environment: dict[str, str] | None = None):
+    env = {**os.environ, **(environment or {}), "DJANGO_SETTINGS_MODULE": settings}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("name", ["DJANGO_SECRET_KEY", "DATABASE_URL"])
+@pytest.mark.parametrize("value", [None, ""])
+def test_missing_variable_is_named(lambda_environment, monkeypatch, name: str, value) -> None:
+    if value is None:
+        monkeypatch.delenv(name)
+    else:
+        monkeypatch.setenv(name, value)
+
+    with pytest.raises(ImproperlyConfigured, match=f"The {name} environment variable is not set"):
+        load_lambda_settings()
+
+
+def test_missing_variable_stops_manage_py() -> None:
+    environment = {"DATABASE_URL": LAMBDA_ENVIRONMENT["DATABASE_URL"], "DJANGO_SECRET_KEY": ""}
+
+    result = manage("check", settings="config.settings.aws_lambda", environment=environment)
+
+    assert result.returncode != 0
+    assert "The DJANGO_SECRET_KEY environment variable is not set" in result.stderr
+
+
+def test_allowed_hosts_default_to_function_urls_of_the_region(lambda_environment) -> None:
+    values = load_lambda_settings()
+
+    assert values["ALLOWED_HOSTS"] == [f".lambda-url.{REGION}.on.aws"]
+    assert values["CSRF_TRUSTED_ORIGINS"] == [f"https://*.lambda-url.{REGION}.on.aws"]
+
+
+def test_allowed_hosts_follow_the_function_region(lambda_environment, monkeypatch) -> None:
+    monkeypatch.setenv("AWS_REGION", "eu-north-1")
+
+    assert load_lambda_settings()["ALLOWED_HOSTS"] == [".lambda-url.eu-north-1.on.aws"]
+
+
+def test_allowed_hosts_from_environment(lambda_environment, monkeypatch) -> None:
+    monkeypatch.setenv(
+        "DJANGO_ALLOWED_HOSTS", "abc123.lambda-url.us-east-1.on.aws, www.example.com,,.example.org"
+    )
+
+    values = load_lambda_settings()
+
+    assert values["ALLOWED_HOSTS"] == [
+        "abc123.lambda-url.us-east-1.on.aws",
+        "www.example.com",
+        ".example.org",
+    ]
+    assert values["CSRF_TRUSTED_ORIGINS"] == [
+        "https://abc123.lambda-url.us-east-1.on.aws",
+        "https://www.example.com",
+        "https://*.example.org",
+    ]
+
+
+def test_empty_allowed_hosts_means_the_default(lambda_environment, monkeypatch) -> None:
+    monkeypatch.setenv("DJANGO_ALLOWED_HOSTS", "")
+
+    assert load_lambda_settings()["ALLOWED_HOSTS"] == [f".lambda-url.{REGION}.on.aws"]
+
+
+def test_production_defaults(lambda_environment) -> None:
+    values = load_lambda_settings()
+
+    assert values["DEBUG"] is False
+    assert values["SECRET_KEY"] == LAMBDA_ENVIRONMENT["DJANGO_SECRET_KEY"]
+    assert values["SESSION_ENGINE"] == "django.contrib.sessions.backends.signed_cookies"
+    assert values["SESSION_COOKIE_SECURE"] is True
+    assert values["SESSION_COOKIE_HTTPONLY"] is True
+    assert values["SESSION_COOKIE_SAMESITE"] == "Lax"
+    assert values["CSRF_COOKIE_SECURE"] is True
+    assert values["STORAGES"]["staticfiles"]["BACKEND"] == (
+        "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    )
+    assert "django.contrib.sessions" not in values["INSTALLED_APPS"]
+
+
+def test_database_from_url_reused_with_health_checks(lambda_environment) -> None:
+    database = load_lambda_settings()["DATABASES"]["default"]
+
+    assert database["ENGINE"] == "django.db.backends.postgresql"
+    assert database["HOST"] == "db.internal.example"
+    assert database["NAME"] == "app"
+    assert database["CONN_MAX_AGE"] == 600
+    assert database["CONN_HEALTH_CHECKS"] is True
+
+
+def test_nothing_is_written_outside_tmp(lambda_environment) -> None:
+    values = load_lambda_settings()
+
+    assert values["MEDIA_ROOT"].startswith("/tmp/")
+    assert "FILE_UPLOAD_TEMP_DIR" not in values  # Django's default: the system temp dir
+    for handler in values["LOGGING"].get("handlers", {}).values():
+        assert "File" not in handler["class"]
+
+
+def test_invalid_log_level_is_named(lambda_environment, monkeypatch) -> None:
+    monkeypatch.setenv("DJANGO_LOG_LEVEL", "LOUD")
+
+    with pytest.raises(ImproperlyConfigured, match="DJANGO_LOG_LEVEL is 'LOUD'"):
+        load_lambda_settings()
+
+
+LOG_SOME_LINES = """
+import logging, django
+django.setup()
+logging.getLogger("app").info("an info line")
+logging.getLogger("app").warning("a warning line")
+"""
+
+
+@pytest.mark.parametrize(
+    ("level", "expected"),
+    [
+        ("", "[INFO] app: an info line\n[WARNING] app: a warning line\n"),
+        ("warning", "[WARNING] app: a warning line\n"),
+    ],
+)
+def test_logs_go_to_stdout_at_the_configured_level(level: str, expected: str) -> None:
+    environment = {
+        **os.environ,
+        **LAMBDA_ENVIRONMENT,
+        "DJANGO_LOG_LEVEL": level,
+        "DJANGO_SETTINGS_MODULE": "config.settings.aws_lambda",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", LOG_SOME_LINES],
+        cwd=PROJECT_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    assert (result.stdout, result.stderr) == (expected, "")
+
+
+def test_logs_keep_the_runtime_handler() -> None:
+    """awslambdaric's root handler (request ids, JSON) survives Django's logging setup."""
+    script = (
+        "import logging, sys\n"
+        "runtime_handler = logging.StreamHandler(sys.stdout)\n"
+        "logging.getLogger().addHandler(runtime_handler)\n" + LOG_SOME_LINES + "\n"
+        "assert logging.getLogger().handlers == [runtime_handler]\n"
+    )
+    environment = {
+        **os.environ,
+        **LAMBDA_ENVIRONMENT,
+        "DJANGO_LOG_LEVEL": "WARNING",
+        "DJANGO_SETTINGS_MODULE": "config.settings.aws_lambda",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=PROJECT_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "a warning line\n"
+
+
+def test_check_deploy_is_clean() -> None:
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        settings="config.settings.aws_lambda",
+        environment=LAMBDA_ENVIRONMENT,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("System check identified no issues")
+
+
+def test_no_missing_migrations() -> None:
+    result = manage("makemigrations", "--check", "--dry-run", settings="config.settings.test")
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == "No changes detected\n"

@@ -1,0 +1,54 @@
+import pytest
+from django.db import DatabaseError
+from django.test import Client
+
+APP = "{{ cookiecutter.project_slug }}"
+
+
+def test_home_page(client: Client) -> None:
+    response = client.get("/")
+
+    assert response.status_code == 200
+    assert response.templates[0].name == f"{APP}/home.html"
+    assert response.context["app"].verbose_name.encode() in response.content
+
+
+def test_home_page_refuses_post(client: Client) -> None:
+    assert client.post("/").status_code == 405
+
+
+@pytest.mark.django_db
+def test_health(client: Client) -> None:
+    response = client.get("/health/")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_health_without_database(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    def unavailable(*args: object, **kwargs: object) -> None:
+        raise DatabaseError("connection refused")
+
+    monkeypatch.setattr("django.db.backends.utils.CursorWrapper.execute", unavailable)
+
+    response = client.get("/health/")
+
+    assert response.status_code == 503
+    assert response.json() == {"status": "error", "database": "unavailable"}
+
+
+def test_admin_login_page(client: Client) -> None:
+    response = client.get("/admin/login/")
+
+    assert response.status_code == 200
+    assert b'name="csrfmiddlewaretoken"' in response.content
+
+
+def test_static_css(client: Client) -> None:
+    response = client.get(f"/static/{APP}/css/site.css")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/css")
+    assert b"font-family" in b"".join(response.streaming_content)

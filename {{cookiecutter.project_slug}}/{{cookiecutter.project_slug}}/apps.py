@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.contrib import admin
+
+
+class {{ cookiecutter.project_slug|replace('_', ' ')|title|replace(' ', '') }}Config(AppConfig):
+    name = "{{ cookiecutter.project_slug }}"
+    verbose_name = {{ cookiecutter.project_name|literal }}
+    description = {{ cookiecutter.description|literal }}
+
+    def ready(self) -> None:
+        admin.site.site_header = admin.site.site_title = self.verbose_name
