@@ -11,6 +11,8 @@ import keyword
 import re
 import sys
 
+from slugify import slugify  # python-slugify, a dependency of cookiecutter itself
+
 # Top-level names the generated project imports or lays out itself; a slug with one of these
 # names would shadow it. The standard library is added from sys.stdlib_module_names.
 TAKEN_NAMES = frozenset(
@@ -27,33 +29,43 @@ TAKEN_NAMES = frozenset(
         "pytest",
         "pytest_django",
         "staticfiles",
+        "test",
         "tests",
         "whitenoise",
     }
 )
 SLUG_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
+MAX_SLUG_LENGTH = 40
 # us-east-1, eu-central-2, ap-southeast-4, us-gov-west-1, cn-northwest-1, ...
 REGION_PATTERN = re.compile(r"[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[1-9]")
 
 
+def is_taken(slug: str) -> bool:
+    return keyword.iskeyword(slug) or slug in TAKEN_NAMES or slug in sys.stdlib_module_names
+
+
 def suggest_slug(slug: str) -> str:
     """A slug close to `slug` that passes check_slug."""
-    words = re.findall(r"[a-z0-9]+", slug.lower())
-    suggestion = "_".join(words) or "my_app"
+    suggestion = slugify(slug, separator="_", max_length=MAX_SLUG_LENGTH) or "my_app"
     if suggestion[0].isdigit():
-        suggestion = "app_" + suggestion
-    if suggestion in TAKEN_NAMES or suggestion in sys.stdlib_module_names or keyword.iskeyword(suggestion):
+        suggestion = ("app_" + suggestion)[:MAX_SLUG_LENGTH].rstrip("_")
+    if is_taken(suggestion):
         suggestion += "_app"
     return suggestion
 
 
 def check_slug(slug: str) -> str | None:
+    if len(slug) > MAX_SLUG_LENGTH:
+        return (
+            f"project_slug {slug!r} is longer than {MAX_SLUG_LENGTH} characters (it also names "
+            f"the stack, the functions and the ECR repository): type {suggest_slug(slug)!r} instead."
+        )
     if not SLUG_PATTERN.fullmatch(slug):
         return (
             f"project_slug {slug!r} is not a lowercase Python identifier "
             f"(a-z, 0-9 and _, starting with a letter): type {suggest_slug(slug)!r} instead."
         )
-    if keyword.iskeyword(slug) or slug in TAKEN_NAMES or slug in sys.stdlib_module_names:
+    if is_taken(slug):
         return (
             f"project_slug {slug!r} would shadow the Python module of the same name "
             f"that the project imports: type {suggest_slug(slug)!r} instead."

@@ -1,0 +1,97 @@
+"""Rendering the template and running what it generates."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from cookiecutter.main import cookiecutter
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent
+# The uv this suite pins (tests drive generated projects with it), not a shim on PATH.
+UV = str(Path(sys.executable).parent / "uv")
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+DEFAULT_SLUG = "my_django_app"
+
+
+def bake(output_dir: Path, **answers: str) -> Path:
+    """Render the template with `answers` (the rest default); the project directory."""
+    return Path(
+        cookiecutter(
+            str(TEMPLATE_DIR), no_input=True, extra_context=answers, output_dir=str(output_dir)
+        )
+    )
+
+
+def unavailable(reason: str) -> None:
+    """Skip on a developer's machine; fail in CI, where everything must be there."""
+    if IN_CI:
+        pytest.fail(f"{reason} (CI installs it: see .ci/run)")
+    pytest.skip(reason)
+
+
+def find_python(version: str) -> str:
+    """An interpreter of `version` (e.g. "3.13") on this machine: pyenv's, else one on PATH."""
+    candidates = []
+    pyenv_root = os.environ.get("PYENV_ROOT") or str(Path.home() / ".pyenv")
+    candidates += sorted(Path(pyenv_root).glob(f"versions/{version}.*/bin/python{version}"))
+    if found := shutil.which(f"python{version}"):
+        candidates.append(Path(found))
+    for candidate in candidates:
+        probe = subprocess.run(
+            [str(candidate), "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if probe.returncode == 0 and probe.stdout.strip() == version:
+            return str(candidate)
+    unavailable(f"no Python {version} interpreter on this machine")
+    raise AssertionError("unreachable")
+
+
+def postgres_available() -> bool:
+    parts = urlsplit(POSTGRES_URL)
+    try:
+        with socket.create_connection((parts.hostname, parts.port or 5432), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def postgres_url(database: str) -> str:
+    """POSTGRES_URL pointing at `database` (pytest-django creates test_<database> itself)."""
+    if not postgres_available():
+        unavailable(f"no Postgres at {POSTGRES_URL}")
+    return re.sub(r"/[^/]*$", f"/{database}", POSTGRES_URL)
+
+
+def project_env(python: str, **extra: str) -> dict[str, str]:
+    """Environment for uv in a generated project: that interpreter, nothing downloaded."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"VIRTUAL_ENV", "DATABASE_URL", "DJANGO_SETTINGS_MODULE", "PYTHONPATH"}
+        and not key.startswith("UV_")
+    }
+    env["PATH"] = f"{Path(UV).parent}{os.pathsep}{env.get('PATH', '')}"
+    env.update(UV_PYTHON=python, UV_PYTHON_DOWNLOADS="never", **extra)
+    return env
+
+
+def run(args: list[str], cwd: Path, env: dict[str, str], timeout: float = 600):
+    result = subprocess.run(
+        args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )
+    assert result.returncode == 0, (
+        f"{' '.join(args)} exited {result.returncode}\n{result.stdout}\n{result.stderr}"
+    )
+    return result
