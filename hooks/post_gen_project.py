@@ -28,7 +28,9 @@ def write_env_file(project_dir: Path) -> bool:
 
 
 def make_scripts_executable(project_dir: Path) -> list[Path]:
+    """bin/* and manage.py: whatever mode a checkout of the template left them with."""
     scripts = sorted(path for path in (project_dir / "bin").iterdir() if path.is_file())
+    scripts.append(project_dir / "manage.py")
     for script in scripts:
         script.chmod(script.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
     return scripts

@@ -67,8 +67,8 @@ def check_slug(slug: str) -> str | None:
         )
     if is_taken(slug):
         return (
-            f"project_slug {slug!r} would shadow the Python module of the same name "
-            f"that the project imports: type {suggest_slug(slug)!r} instead."
+            f"project_slug {slug!r} is the name of a Python module the project needs: "
+            f"type {suggest_slug(slug)!r} instead."
         )
     return None
 

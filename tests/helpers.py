@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -29,6 +30,43 @@ def bake(output_dir: Path, **answers: str) -> Path:
             str(TEMPLATE_DIR), no_input=True, extra_context=answers, output_dir=str(output_dir)
         )
     )
+
+
+# The prompts in cookiecutter.json's order; a choice is answered with its number.
+PROMPTS = [
+    "project_name",
+    "project_slug",
+    "description",
+    "author_name",
+    "python_version",
+    "architecture",
+    "aws_region",
+]
+
+
+def bake_typed(output_dir: Path, **answers: str) -> Path:
+    """Render the template the way a person does: answers typed at cookiecutter's prompts.
+
+    Unlike `extra_context` (which cookiecutter renders as Jinja), typed answers are taken
+    literally, so this is the way to render answers that contain `{{ }}` or `{% %}`.
+    """
+    choices = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text())
+    lines = []
+    for name in PROMPTS:
+        answer = answers.get(name, "")
+        if answer and isinstance(choices[name], list):
+            answer = str(choices[name].index(answer) + 1)
+        lines.append(answer)
+    result = subprocess.run(
+        [sys.executable, "-m", "cookiecutter", str(TEMPLATE_DIR), "-o", str(output_dir)],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    (project,) = output_dir.iterdir()
+    return project
 
 
 def unavailable(reason: str) -> None:

@@ -46,13 +46,13 @@ def test_valid_slugs(slug: str) -> None:
         ("café", "is not a lowercase Python identifier", "'cafe'"),
         ("", "is not a lowercase Python identifier", "'my_app'"),
         ("a" * 41, "is longer than 40 characters", "'" + "a" * 40 + "'"),
-        ("django", "would shadow the Python module", "'django_app'"),
-        ("config", "would shadow the Python module", "'config_app'"),
-        ("test", "would shadow the Python module", "'test_app'"),
-        ("tests", "would shadow the Python module", "'tests_app'"),
-        ("whitenoise", "would shadow the Python module", "'whitenoise_app'"),
-        ("email", "would shadow the Python module", "'email_app'"),
-        ("class", "would shadow the Python module", "'class_app'"),
+        ("django", "is the name of a Python module the project needs", "'django_app'"),
+        ("config", "is the name of a Python module the project needs", "'config_app'"),
+        ("test", "is the name of a Python module the project needs", "'test_app'"),
+        ("tests", "is the name of a Python module the project needs", "'tests_app'"),
+        ("whitenoise", "is the name of a Python module the project needs", "'whitenoise_app'"),
+        ("email", "is the name of a Python module the project needs", "'email_app'"),
+        ("class", "is the name of a Python module the project needs", "'class_app'"),
     ],
 )
 def test_invalid_slugs_say_what_to_type(slug: str, problem: str, suggestion: str) -> None:
@@ -137,12 +137,14 @@ def test_env_file_is_never_overwritten(tmp_path: Path) -> None:
 
 def test_scripts_become_executable(tmp_path: Path) -> None:
     (tmp_path / "bin").mkdir()
-    script = tmp_path / "bin" / "setup"
-    script.write_text("#!/bin/sh\n")
-    script.chmod(0o644)
+    scripts = [tmp_path / "bin" / "setup", tmp_path / "manage.py"]
+    for script in scripts:
+        script.write_text("#!/bin/sh\n")
+        script.chmod(0o644)
 
-    assert post_gen.make_scripts_executable(tmp_path) == [script]
-    assert stat.S_IMODE(script.stat().st_mode) == 0o755
+    assert post_gen.make_scripts_executable(tmp_path) == scripts
+    for script in scripts:
+        assert stat.S_IMODE(script.stat().st_mode) == 0o755
 
 
 def test_next_steps_name_the_project(tmp_path: Path) -> None:
