@@ -1,6 +1,7 @@
 import pytest
 from django.db import DatabaseError
 from django.test import Client
+from django.utils.html import escape
 
 APP = "{{ cookiecutter.project_slug }}"
 
@@ -10,7 +11,8 @@ def test_home_page(client: Client) -> None:
 
     assert response.status_code == 200
     assert response.templates[0].name == f"{APP}/home.html"
-    assert response.context["app"].verbose_name.encode() in response.content
+    name = escape(response.context["app"].verbose_name)
+    assert f"<h1>{name}</h1>" in response.content.decode()
 
 
 def test_home_page_refuses_post(client: Client) -> None:
