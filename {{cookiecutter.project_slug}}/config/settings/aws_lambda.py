@@ -31,15 +31,10 @@ SECRET_KEY = required("DJANGO_SECRET_KEY")
 # deploy, so by default any Function URL host in the function's region is allowed: a fresh
 # deploy works with no second step, and a request with any other Host still gets 400. Set
 # DJANGO_ALLOWED_HOSTS (comma-separated) to pin the exact Function URL host and add a custom
-# domain. Lambda sets AWS_REGION; the fallback covers builds and scripts outside Lambda.
-ALLOWED_HOSTS = [
-    host.strip()
-    for host in (
-        os.environ.get("DJANGO_ALLOWED_HOSTS")
-        or f".lambda-url.{os.environ.get('AWS_REGION', '{{ cookiecutter.aws_region }}')}.on.aws"
-    ).split(",")
-    if host.strip()
-]
+# domain. Lambda sets AWS_REGION; the fallback covers the image build and scripts.
+AWS_REGION = os.environ.get("AWS_REGION", "{{ cookiecutter.aws_region }}")
+allowed_hosts = os.environ.get("DJANGO_ALLOWED_HOSTS") or f".lambda-url.{AWS_REGION}.on.aws"
+ALLOWED_HOSTS = [host.strip() for host in allowed_hosts.split(",") if host.strip()]
 # Same-origin POSTs pass Django's Origin check on their own; these also admit forms posted
 # from another allowed host (a custom domain in front of the Function URL). A leading dot in
 # ALLOWED_HOSTS means "and subdomains", which CSRF_TRUSTED_ORIGINS spells "*.".
