@@ -5,7 +5,10 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+import os
 import re
+import subprocess
+import sys
 from http.cookies import SimpleCookie
 from importlib import import_module
 from pathlib import Path
@@ -21,7 +24,7 @@ from django.db import connection
 from django.utils.html import escape
 
 from config.aws_lambda import Handler, without_duplicate_cookies
-from tests.environment import load_lambda_settings
+from tests.environment import LAMBDA_ENVIRONMENT, load_lambda_settings
 from tests.events import (
     ALB_HOST,
     FUNCTION_URL_HOST,
@@ -312,3 +315,47 @@ def test_without_duplicate_cookies_drops_the_header() -> None:
 )
 def test_without_duplicate_cookies_keeps_the_only_copy(event: dict[str, Any]) -> None:
     assert without_duplicate_cookies(event) is event
+
+
+SERVE_REQUESTS = """
+import sys
+from config.aws_lambda import handler
+from tests.events import function_url_event
+for path in sys.argv[1:]:
+    print(path, handler(function_url_event(path=path), None)["statusCode"])
+"""
+
+
+def test_requests_write_nothing_to_disk(tmp_path: Path) -> None:
+    """After the build's collectstatic, serving requests leaves the project tree untouched."""
+    project = Path(__file__).resolve().parent.parent
+    env = {
+        **os.environ,
+        **LAMBDA_ENVIRONMENT,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "DJANGO_SETTINGS_MODULE": "config.settings.aws_lambda",
+        "PYTHONDONTWRITEBYTECODE": "1",  # as in the image, where bytecode is compiled at build
+    }
+    build = [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"]
+    subprocess.run(build, cwd=project, env=env, check=True)
+    before = {path: path.stat().st_mtime_ns for path in project.rglob("*")}
+    paths = ["/", "/health/", "/admin/login/", "/static/admin/css/base.css", "/missing/"]
+
+    result = subprocess.run(
+        [sys.executable, "-c", SERVE_REQUESTS, *paths],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    assert result.stdout.splitlines() == [
+        "/ 200",
+        "/health/ 200",
+        "/admin/login/ 200",
+        "/static/admin/css/base.css 200",
+        "[WARNING] django.request: Not Found: /missing/",
+        "/missing/ 404",
+    ]
+    assert {path: path.stat().st_mtime_ns for path in project.rglob("*")} == before
