@@ -102,6 +102,18 @@ def test_defaults_generate_the_whole_project(default_project: Path) -> None:
     assert files == {name.format(slug=DEFAULT_SLUG) for name in EXPECTED_FILES}
 
 
+@pytest.mark.parametrize("slug", [DEFAULT_SLUG, "a" * 40])
+def test_readme_lists_files_that_exist(tmp_path: Path, slug: str) -> None:
+    project = bake(tmp_path, project_slug=slug)
+    readme = (project / "README.md").read_text()
+    tree = readme.split("## What is where\n\n```\n", 1)[1].split("```", 1)[0]
+
+    for line in tree.splitlines():
+        path, description = line.split(" ", 1)
+        assert (project / path).exists(), path
+        assert description.strip(), line
+
+
 def test_scripts_are_executable(default_project: Path) -> None:
     for script in ["bin/setup", "manage.py"]:
         mode = (default_project / script).stat().st_mode
