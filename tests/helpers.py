@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import yaml
 from cookiecutter.main import cookiecutter
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent
@@ -133,3 +134,39 @@ def run(args: list[str], cwd: Path, env: dict[str, str], timeout: float = 600):
         f"{' '.join(args)} exited {result.returncode}\n{result.stdout}\n{result.stderr}"
     )
     return result
+
+
+class CloudFormationLoader(yaml.SafeLoader):
+    """Reads template.yaml: CloudFormation's short tags become {"!Tag": value}."""
+
+
+def _tagged(loader: yaml.SafeLoader, tag_suffix: str, node: yaml.Node) -> dict[str, object]:
+    if isinstance(node, yaml.ScalarNode):
+        value: object = loader.construct_scalar(node)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)
+    return {f"!{tag_suffix}": value}
+
+
+CloudFormationLoader.add_multi_constructor("!", _tagged)
+
+
+def load_sam_template(project: Path) -> dict:
+    return yaml.load((project / "template.yaml").read_text(), Loader=CloudFormationLoader)
+
+
+def function_environment(
+    template: dict, function: str, parameters: dict[str, str]
+) -> dict[str, str]:
+    """A function's environment variables from template.yaml, parameters filled in."""
+    variables = template["Resources"][function]["Properties"]["Environment"]["Variables"]
+    environment = {}
+    for name, value in variables.items():
+        if isinstance(value, dict):
+            ((tag, reference),) = value.items()
+            assert tag == "!Ref", f"{name}: only !Ref is understood here, not {tag}"
+            value = parameters[reference]
+        environment[name] = value
+    return environment

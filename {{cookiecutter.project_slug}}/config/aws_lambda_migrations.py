@@ -26,7 +26,23 @@ MAX_ERROR_OUTPUT = 4000
 
 
 class MigrationFailed(Exception):
-    """The migrations failed. The message is the end of their output."""
+    """The migrations failed. The message is their output, traceback shortened."""
+
+    def __init__(self, output: str) -> None:
+        super().__init__(without_traceback_frames(output)[-MAX_ERROR_OUTPUT:])
+
+
+def without_traceback_frames(output: str) -> str:
+    """Keep what migrate printed and the exception; drop the frames between."""
+    printed, marker, traceback = output.partition("Traceback (most recent call last):\n")
+    if not marker:
+        return output
+    lines = traceback.splitlines(keepends=True)
+    frames = [index for index, line in enumerate(lines) if line.startswith("  File ")]
+    rest = lines[frames[-1] + 1 :] if frames else lines
+    while rest and rest[0].startswith("    "):  # the last frame's source line and markers
+        rest = rest[1:]
+    return printed + "".join(rest)
 
 
 def migrate(**options: Any) -> str:
@@ -35,7 +51,7 @@ def migrate(**options: Any) -> str:
         call_command("migrate_with_lock", stdout=output, stderr=output, **options)
     except Exception as error:
         output.write(f"{type(error).__name__}: {error}\n")
-        raise MigrationFailed(output.getvalue()[-MAX_ERROR_OUTPUT:]) from error
+        raise MigrationFailed(output.getvalue()) from error
     return output.getvalue()
 
 
@@ -54,7 +70,7 @@ def handler(event: dict[str, Any] | None, context: Any) -> dict[str, str]:
     if at_start is not None and reset is None:
         output, succeeded = at_start  # bin/lambda-migrate printed it already
         if not succeeded:
-            raise MigrationFailed(output[-MAX_ERROR_OUTPUT:])
+            raise MigrationFailed(output)
     else:
         output = migrate(reset=True, confirm=str(reset)) if reset is not None else migrate()
         print(output, end="")

@@ -79,6 +79,29 @@ def test_reset_with_the_wrong_name_is_refused() -> None:
         handler({"reset_database": "not-the-database"}, None)
 
 
+def test_traceback_frames_are_left_out(run_at_start) -> None:
+    run_at_start(
+        "  Applying shop.0002_price...Traceback (most recent call last):\n"
+        '  File "manage.py", line 9, in <module>\n'
+        "    execute_from_command_line(sys.argv)\n"
+        '  File "django/db/backends/utils.py", line 105, in _execute\n'
+        "    return self.cursor.execute(sql)\n"
+        "           ^^^^^^^^^^^^^^^^^^^^^^^^\n"
+        'django.db.utils.ProgrammingError: relation "price" does not exist\n'
+        "LINE 1: SELECT * FROM price\n",
+        1,
+    )
+
+    with pytest.raises(MigrationFailed) as failure:
+        handler({}, None)
+
+    assert str(failure.value) == (
+        "  Applying shop.0002_price..."
+        'django.db.utils.ProgrammingError: relation "price" does not exist\n'
+        "LINE 1: SELECT * FROM price\n"
+    )
+
+
 def test_long_output_is_cut_to_its_end(run_at_start) -> None:
     run_at_start("x" * 10_000 + "the reason", 1)
 

@@ -7,6 +7,7 @@ execution environments) queue on the lock instead of racing to create the same t
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from django.core.management import call_command
@@ -29,6 +30,12 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, reset: bool, confirm: str, **options: Any) -> None:
+        # migrate writes to the same streams; self.stdout would end each of its partial
+        # lines ("Applying x...") with a newline of its own.
+        streams = {
+            "stdout": options.get("stdout") or sys.stdout,
+            "stderr": options.get("stderr") or sys.stderr,
+        }
         database = connection.settings_dict["NAME"]
         if reset and confirm != database:
             raise CommandError(
@@ -38,7 +45,7 @@ class Command(BaseCommand):
         if connection.vendor != "postgresql":
             if reset:
                 raise CommandError("--reset only knows Postgres. Nothing was changed.")
-            call_command("migrate", interactive=False, stdout=self.stdout, stderr=self.stderr)
+            call_command("migrate", interactive=False, **streams)
             return
 
         self.stdout.write(f"Waiting for the migrations lock on {database!r}")
@@ -47,7 +54,7 @@ class Command(BaseCommand):
         try:
             if reset:
                 self.reset_schema(database)
-            call_command("migrate", interactive=False, stdout=self.stdout, stderr=self.stderr)
+            call_command("migrate", interactive=False, **streams)
         finally:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK_ID])
