@@ -14,16 +14,26 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.helpers import DEFAULT_SLUG, TEMPLATE_DIR, bake, bake_typed
+from tests.helpers import DEFAULT_SLUG, TEMPLATE_DIR, CloudFormationLoader, bake, bake_typed
 
 EXPECTED_FILES = [
+    ".devcontainer/Dockerfile",
+    ".devcontainer/compose.yaml",
+    ".devcontainer/devcontainer.json",
+    ".dockerignore",
     ".env",
+    ".github/workflows/deploy.yml",
+    ".github/workflows/test.yml",
     ".gitignore",
     ".python-version",
+    "Dockerfile",
     "README.md",
+    "bin/deploy",
+    "bin/lambda-migrate",
     "bin/setup",
     "config/__init__.py",
     "config/aws_lambda.py",
+    "config/aws_lambda_migrations.py",
     "config/settings/__init__.py",
     "config/settings/aws_lambda.py",
     "config/settings/base.py",
@@ -33,16 +43,22 @@ EXPECTED_FILES = [
     "config/wsgi.py",
     "manage.py",
     "pyproject.toml",
+    "samconfig.toml",
+    "template.yaml",
     "tests/__init__.py",
     "tests/conftest.py",
     "tests/environment.py",
     "tests/events.py",
     "tests/test_aws_lambda.py",
+    "tests/test_migrations.py",
     "tests/test_settings.py",
     "tests/test_views.py",
     "tests/urls.py",
     "{slug}/__init__.py",
     "{slug}/apps.py",
+    "{slug}/management/__init__.py",
+    "{slug}/management/commands/__init__.py",
+    "{slug}/management/commands/migrate_with_lock.py",
     "{slug}/static/{slug}/css/site.css",
     "{slug}/static/{slug}/img/logo.png",
     "{slug}/templates/{slug}/home.html",
@@ -53,6 +69,7 @@ EXPECTED_FILES = [
 # only cookiecutter's variables and Jinja's own tags count.
 LEFTOVER_COOKIECUTTER = re.compile(r"cookiecutter\.|{%-?\s*(raw|endraw|set)\b")
 LEFTOVER_JINJA = re.compile(r"{{[^{}\n]*}}|{%[^%\n]*%}")
+GITHUB_EXPRESSION = re.compile(r"\$\{\{[^{}\n]*\}\}")
 # Answers a user may well type: quotes, a backslash, non-ASCII, HTML and Jinja/Django syntax.
 AWKWARD_ANSWERS = {
     "project_name": "Café \"L'Été\" \\ {{ 7*7 }} {% now 'Y' %} <b>&amp;",
@@ -115,7 +132,7 @@ def test_readme_lists_files_that_exist(tmp_path: Path, slug: str) -> None:
 
 
 def test_scripts_are_executable(default_project: Path) -> None:
-    for script in ["bin/setup", "manage.py"]:
+    for script in ["bin/deploy", "bin/lambda-migrate", "bin/setup", "manage.py"]:
         mode = (default_project / script).stat().st_mode
         assert mode & stat.S_IXUSR, f"{script} is not executable"
 
@@ -144,6 +161,7 @@ def test_no_jinja_left(tmp_path: Path, answers: dict[str, str]) -> None:
             f"{path}: {LEFTOVER_COOKIECUTTER.search(text)}"
         )
         if path.suffix != ".html":
+            text = GITHUB_EXPRESSION.sub("", text)
             assert not LEFTOVER_JINJA.search(text), f"{path}: {LEFTOVER_JINJA.search(text)}"
     for path in project.rglob("*"):
         assert "{" not in path.name, path
@@ -222,8 +240,12 @@ def test_awkward_answers_stay_data(tmp_path: Path) -> None:
     assert pyproject["project"]["authors"] == [{"name": AWKWARD_ANSWERS["author_name"]}]
     for path in project.rglob("*.py"):
         compile(path.read_text(), str(path), "exec")
-    for path in list(project.rglob("*.json")) + list(project.rglob("*.y*ml")):
-        (json.loads if path.suffix == ".json" else yaml.safe_load)(path.read_text())
+    for path in project.rglob("*.json"):
+        json.loads(path.read_text())
+    for path in project.rglob("*.y*ml"):
+        yaml.load(path.read_text(), Loader=CloudFormationLoader)
+    devcontainer = json.loads((project / ".devcontainer" / "devcontainer.json").read_text())
+    assert devcontainer["name"] == AWKWARD_ANSWERS["project_name"]
     for field, answer in AWKWARD_ANSWERS.items():
         quoted = json.dumps(answer, ensure_ascii=False)
         assert yaml.safe_load(quoted) == answer, f"{field} would not survive YAML"

@@ -1,0 +1,242 @@
+"""bin/deploy with recording stand-ins for the AWS and SAM CLIs on PATH."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import bake
+
+ACCOUNT = "123456789012"
+REGION = "us-east-1"
+STACK = "my-django-app-production"
+IMAGE_REPOSITORY = f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/my-django-app"
+FUNCTION_URL = "https://a1b2c3.lambda-url.us-east-1.on.aws/"
+MIGRATIONS_FUNCTION = "my-django-app-production-MigrationsFunction-AbC123"
+
+# One fake for both CLIs: it records its arguments, then answers as the real one would, as
+# far as bin/deploy cares. FAKE_* variables choose the situation.
+FAKE_CLI = r"""
+import json, os, sys
+name = os.path.basename(sys.argv[0])
+args = sys.argv[1:]
+with open(os.environ["FAKE_LOG"], "a") as log:
+    log.write(json.dumps([name, *args]) + "\n")
+
+def option(flag):
+    return args[args.index(flag) + 1]
+
+if name == "sam":
+    failing = os.environ.get("FAKE_SAM_FAILS", "")
+    if args[0] == failing:
+        print(f"Error: sam {failing} failed (fake)", file=sys.stderr)
+        sys.exit(1)
+elif args[:2] == ["sts", "get-caller-identity"]:
+    if os.environ.get("FAKE_NO_CREDENTIALS"):
+        print("Unable to locate credentials. You can configure credentials by running "
+              '"aws configure".', file=sys.stderr)
+        sys.exit(253)
+    print(os.environ["FAKE_ACCOUNT"])
+elif args[:2] == ["ecr", "describe-repositories"]:
+    if not os.environ.get("FAKE_ECR_EXISTS"):
+        print("An error occurred (RepositoryNotFoundException)", file=sys.stderr)
+        sys.exit(254)
+    print("{}")
+elif args[:2] in (["ecr", "create-repository"], ["ecr", "put-lifecycle-policy"]):
+    print("{}")
+elif args[:2] == ["cloudformation", "describe-stacks"]:
+    outputs = {"FunctionUrl": os.environ["FAKE_URL"],
+               "MigrationsFunctionName": os.environ["FAKE_MIGRATIONS"]}
+    key = option("--query").split("OutputKey=='")[1].split("'")[0]
+    print(outputs[key])
+elif args[:2] == ["lambda", "invoke"]:
+    with open(args[-1], "w") as result:
+        if os.environ.get("FAKE_MIGRATION_FAILS"):
+            json.dump({"errorMessage": "Applying shop.0002_price...ProgrammingError: boom",
+                       "errorType": "MigrationFailed"}, result)
+            print("Unhandled")
+        else:
+            json.dump({"status": "migrated",
+                       "output": "  Applying shop.0002_price... OK\n"}, result)
+            print("None")
+else:
+    print(f"fake {name}: unexpected {args}", file=sys.stderr)
+    sys.exit(2)
+"""
+
+
+@dataclass
+class Run:
+    returncode: int
+    stdout: str
+    stderr: str
+    calls: list[list[str]]
+
+    def commands(self) -> list[str]:
+        """Each call as "tool subcommand [action]", in order."""
+        names = []
+        for call in self.calls:
+            words = [word for word in call[:3] if not word.startswith("-")]
+            names.append(" ".join(words[:3] if words[0] == "aws" else words[:2]))
+        return names
+
+    def call(self, command: str) -> list[str]:
+        (found,) = [
+            call for call, name in zip(self.calls, self.commands(), strict=True) if name == command
+        ]
+        return found
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    project = bake(tmp_path_factory.mktemp("deploy"))
+    (project / "uv.lock").write_text("version = 1\n")  # bin/setup writes the real one
+    return project
+
+
+@pytest.fixture
+def fakes(tmp_path: Path) -> Path:
+    bin_dir = tmp_path / "fake-bin"
+    bin_dir.mkdir()
+    for name in ["aws", "sam"]:
+        fake = bin_dir / name
+        fake.write_text(f"#!{sys.executable}\n{FAKE_CLI}")
+        fake.chmod(0o755)
+    return bin_dir
+
+
+def deploy(project: Path, fakes: Path, *args: str, **variables: str) -> Run:
+    log = fakes.parent / "calls.jsonl"
+    log.write_text("")
+    env = {
+        "PATH": f"{fakes}{os.pathsep}{os.environ['PATH']}",
+        "HOME": str(fakes.parent),
+        "FAKE_LOG": str(log),
+        "FAKE_ACCOUNT": ACCOUNT,
+        "FAKE_URL": FUNCTION_URL,
+        "FAKE_MIGRATIONS": MIGRATIONS_FUNCTION,
+        "DJANGO_SECRET_KEY": "s3cret-key-with-$pecial-characters-and-enough-length-0123456789",
+        "DATABASE_URL": "postgres://app:p%40ss@db.example.com:5432/app",
+        **variables,
+    }
+    result = subprocess.run(
+        ["bin/deploy", *args], cwd=project, env=env, capture_output=True, text=True, check=False
+    )
+    calls = [json.loads(line) for line in log.read_text().splitlines()]
+    return Run(result.returncode, result.stdout, result.stderr, calls)
+
+
+def test_first_deploy(project: Path, fakes: Path) -> None:
+    run = deploy(project, fakes)
+
+    assert run.returncode == 0, run.stderr
+    assert run.commands() == [
+        "aws sts get-caller-identity",
+        "aws ecr describe-repositories",
+        "aws ecr create-repository",
+        "aws ecr put-lifecycle-policy",
+        "sam build",
+        "sam deploy",
+        "aws cloudformation describe-stacks",
+        "aws lambda invoke",
+        "aws cloudformation describe-stacks",
+    ]
+    create = run.call("aws ecr create-repository")
+    assert create[create.index("--repository-name") + 1] == "my-django-app"
+    assert "scanOnPush=true" in create
+    sam_deploy = run.call("sam deploy")
+    assert sam_deploy[sam_deploy.index("--stack-name") + 1] == STACK
+    assert sam_deploy[sam_deploy.index("--region") + 1] == REGION
+    assert sam_deploy[sam_deploy.index("--image-repository") + 1] == IMAGE_REPOSITORY
+    overrides = sam_deploy[sam_deploy.index("--parameter-overrides") + 1 :]
+    assert overrides == [
+        "EnvironmentName=production",
+        "DjangoSecretKey=s3cret-key-with-$pecial-characters-and-enough-length-0123456789",
+        "DatabaseUrl=postgres://app:p%40ss@db.example.com:5432/app",
+        "AllowedHosts=",
+        "LogLevel=INFO",
+    ]
+    invoke = run.call("aws lambda invoke")
+    assert invoke[invoke.index("--function-name") + 1] == f"{MIGRATIONS_FUNCTION}:live"
+    assert json.loads(invoke[invoke.index("--payload") + 1]) == {}
+    assert "  Applying shop.0002_price... OK\n" in run.stdout
+    assert run.stdout.endswith(f"==> Deployed {STACK}: {FUNCTION_URL}\n")
+
+
+def test_existing_repository_is_reused(project: Path, fakes: Path) -> None:
+    run = deploy(project, fakes, FAKE_ECR_EXISTS="1")
+
+    assert run.returncode == 0, run.stderr
+    assert "aws ecr create-repository" not in run.commands()
+    assert "aws ecr put-lifecycle-policy" not in run.commands()
+
+
+def test_environment_names_the_stack(project: Path, fakes: Path) -> None:
+    run = deploy(project, fakes, "staging", FAKE_ECR_EXISTS="1", DJANGO_ALLOWED_HOSTS="a.example")
+
+    sam_deploy = run.call("sam deploy")
+    assert sam_deploy[sam_deploy.index("--stack-name") + 1] == "my-django-app-staging"
+    assert "EnvironmentName=staging" in sam_deploy
+    assert "AllowedHosts=a.example" in sam_deploy
+
+
+def test_a_failed_migration_fails_the_deploy(project: Path, fakes: Path) -> None:
+    run = deploy(project, fakes, FAKE_ECR_EXISTS="1", FAKE_MIGRATION_FAILS="1")
+
+    assert run.returncode == 1
+    assert "ProgrammingError: boom" in run.stderr
+    assert run.stderr.rstrip().endswith(
+        "bin/deploy: the migrations failed (Unhandled): their output is above."
+    )
+    assert "==> Deployed" not in run.stdout
+
+
+def test_a_failed_stack_deploy_stops_before_migrating(project: Path, fakes: Path) -> None:
+    run = deploy(project, fakes, FAKE_ECR_EXISTS="1", FAKE_SAM_FAILS="deploy")
+
+    assert run.returncode != 0
+    assert run.commands()[-1] == "sam deploy"
+
+
+def test_missing_credentials_are_explained(project: Path, fakes: Path) -> None:
+    run = deploy(project, fakes, FAKE_NO_CREDENTIALS="1")
+
+    assert run.returncode == 1
+    assert run.commands() == ["aws sts get-caller-identity"]
+    assert run.stderr.rstrip().endswith(
+        "bin/deploy: no usable AWS credentials: run 'aws configure sso' (or set AWS_PROFILE),"
+        " or use the Deploy workflow."
+    )
+
+
+@pytest.mark.parametrize("variable", ["DJANGO_SECRET_KEY", "DATABASE_URL"])
+def test_missing_secret_is_named(project: Path, fakes: Path, variable: str) -> None:
+    run = deploy(project, fakes, **{variable: ""})
+
+    assert run.returncode == 1
+    assert run.calls == []
+    assert run.stderr.startswith(f"bin/deploy: {variable} is not set")
+
+
+def test_missing_lock_file_is_explained(tmp_path: Path, fakes: Path) -> None:
+    project = bake(tmp_path)
+
+    run = deploy(project, fakes)
+
+    assert run.returncode == 1
+    assert run.calls == []
+    assert "uv.lock is missing: run bin/setup and commit uv.lock" in run.stderr
+
+
+def test_reset_is_sent_only_with_its_confirmation(project: Path, fakes: Path) -> None:
+    run = deploy(project, fakes, FAKE_ECR_EXISTS="1", RESET_DATABASE_CONFIRM='app"; DROP')
+
+    invoke = run.call("aws lambda invoke")
+    assert json.loads(invoke[invoke.index("--payload") + 1]) == {"reset_database": 'app"; DROP'}
+    assert 'every table of app"; DROP is dropped first' in run.stdout

@@ -1,0 +1,193 @@
+"""Each generated file passes the validator its ecosystem trusts, for every option."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.helpers import TEMPLATE_DIR, bake, bake_typed, load_sam_template
+
+BIN = Path(sys.executable).parent
+DEVCONTAINER_SCHEMA = TEMPLATE_DIR.parent / "shared" / "schemas" / "devContainer.base.schema.json"
+VARIANTS = {
+    "defaults": {},
+    "python-3.12": {"python_version": "3.12"},
+    "x86_64": {"architecture": "x86_64"},
+    "eu-west-1": {"aws_region": "eu-west-1"},
+    "awkward": {
+        "project_name": 'Café "L\'Été" \\ {{ 7*7 }} <b>&amp;',
+        "description": 'It\'s {% if %} "quoted" \\ ${{ github.token }}',
+        "author_name": "Zoë O'Brien",
+    },
+}
+
+
+@pytest.fixture(scope="module", params=list(VARIANTS), ids=list(VARIANTS))
+def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return bake_typed(tmp_path_factory.mktemp(request.param), **VARIANTS[request.param])
+
+
+def validate(*args: str | Path, cwd: Path) -> None:
+    result = subprocess.run(
+        [str(arg) for arg in args], cwd=cwd, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, f"{args[0]}:\n{result.stdout}\n{result.stderr}"
+
+
+def test_hadolint(project: Path) -> None:
+    for dockerfile in ["Dockerfile", ".devcontainer/Dockerfile"]:
+        validate(BIN / "hadolint", dockerfile, cwd=project)
+
+
+def test_shellcheck(project: Path) -> None:
+    scripts = sorted((project / "bin").iterdir())
+    shell_scripts = [path for path in scripts if path.read_text().startswith("#!/usr/bin/env bash")]
+    assert {path.name for path in shell_scripts} == {"deploy", "lambda-migrate", "setup"}
+    validate(BIN / "shellcheck", *shell_scripts, cwd=project)
+
+
+def test_cfn_lint(project: Path) -> None:
+    validate(BIN / "cfn-lint", "template.yaml", cwd=project)
+
+
+def test_actionlint(project: Path) -> None:
+    workflows = sorted((project / ".github" / "workflows").glob("*.yml"))
+    validate(BIN / "actionlint", *workflows, cwd=project)
+
+
+def test_workflow_schema(project: Path) -> None:
+    workflows = sorted((project / ".github" / "workflows").glob("*.yml"))
+    assert [path.name for path in workflows] == ["deploy.yml", "test.yml"]
+    validate(
+        BIN / "check-jsonschema",
+        "--builtin-schema",
+        "vendor.github-workflows",
+        *workflows,
+        cwd=project,
+    )
+
+
+def test_zizmor(project: Path) -> None:
+    validate(BIN / "zizmor", "--offline", "--no-progress", ".github/workflows", cwd=project)
+
+
+def test_devcontainer_schema(project: Path) -> None:
+    if not DEVCONTAINER_SCHEMA.is_file():
+        pytest.fail(f"{DEVCONTAINER_SCHEMA} is missing: shared/ must stand beside this repository")
+    validate(
+        BIN / "check-jsonschema",
+        "--schemafile",
+        DEVCONTAINER_SCHEMA,
+        ".devcontainer/devcontainer.json",
+        cwd=project,
+    )
+
+
+def test_compose_spec(project: Path) -> None:
+    validate(
+        BIN / "check-jsonschema",
+        "--builtin-schema",
+        "vendor.compose-spec",
+        ".devcontainer/compose.yaml",
+        cwd=project,
+    )
+
+
+@pytest.mark.parametrize("architecture", ["arm64", "x86_64"])
+def test_architecture_is_consistent(tmp_path: Path, architecture: str) -> None:
+    project = bake(tmp_path, architecture=architecture)
+
+    template = load_sam_template(project)
+    assert template["Globals"]["Function"]["Architectures"] == [architecture]
+    for function in ["WebFunction", "MigrationsFunction"]:
+        tag = template["Resources"][function]["Metadata"]["DockerTag"]
+        assert tag.endswith(f"-{architecture}")
+    deploy = yaml.safe_load((project / ".github" / "workflows" / "deploy.yml").read_text())
+    runner = {"arm64": "ubuntu-24.04-arm", "x86_64": "ubuntu-24.04"}[architecture]
+    assert deploy["jobs"]["deploy"]["runs-on"] == runner
+
+
+@pytest.mark.parametrize("python_version", ["3.13", "3.12"])
+def test_python_version_is_consistent(tmp_path: Path, python_version: str) -> None:
+    project = bake(tmp_path, python_version=python_version)
+
+    for dockerfile in ["Dockerfile", ".devcontainer/Dockerfile"]:
+        text = (project / dockerfile).read_text()
+        assert f"ARG PYTHON_VERSION={python_version}\n" in text
+        assert "FROM python:${PYTHON_VERSION}-slim-bookworm" in text
+
+
+def test_one_image_two_functions(tmp_path: Path) -> None:
+    project = bake(tmp_path)
+    template = load_sam_template(project)
+    resources = template["Resources"]
+    web = resources["WebFunction"]
+    migrations = resources["MigrationsFunction"]
+
+    assert web["Metadata"] == migrations["Metadata"], "both functions build the same image"
+    assert web["Properties"]["PackageType"] == migrations["Properties"]["PackageType"] == "Image"
+    assert web["Properties"]["FunctionUrlConfig"] == {"AuthType": "NONE"}
+    assert "FunctionUrlConfig" not in migrations["Properties"]
+    entrypoint = migrations["Properties"]["ImageConfig"]["EntryPoint"]
+    assert entrypoint == ["/app/bin/lambda-migrate"]
+    assert (project / "bin" / "lambda-migrate").stat().st_mode & 0o111
+    dockerfile = (project / "Dockerfile").read_text()
+    assert re.search(r"^WORKDIR /app$", dockerfile, re.MULTILINE)
+    assert 'ENTRYPOINT ["/app/.venv/bin/python", "-m", "awslambdaric"]' in dockerfile
+    assert 'CMD ["config.aws_lambda.handler"]' in dockerfile
+    assert migrations["Properties"]["Timeout"] > template["Globals"]["Function"]["Timeout"]
+    assert template["Globals"]["Function"]["AutoPublishAlias"] == "live"
+    hooks = web["Properties"]["DeploymentPreference"]["Hooks"]
+    assert hooks == {"PreTraffic": {"!Ref": "MigrateBeforeTraffic"}}
+    assert set(template["Outputs"]) == {"FunctionUrl", "WebFunctionName", "MigrationsFunctionName"}
+
+
+def test_secrets_have_no_default_and_are_not_echoed(tmp_path: Path) -> None:
+    project = bake(tmp_path)
+    parameters = load_sam_template(project)["Parameters"]
+
+    for name in ["DjangoSecretKey", "DatabaseUrl"]:
+        assert parameters[name]["NoEcho"] is True
+        assert "Default" not in parameters[name]
+
+
+def test_github_expressions_survive_rendering(tmp_path: Path) -> None:
+    project = bake(tmp_path)
+    deploy = (project / ".github" / "workflows" / "deploy.yml").read_text()
+
+    assert "${{ inputs.environment }}" in deploy
+    assert "${{ secrets.DJANGO_SECRET_KEY }}" in deploy
+    assert "${{ vars.AWS_DEPLOY_ROLE_ARN }}" in deploy
+    # Inputs reach the shell only through the environment, never inside a run: script.
+    for job in yaml.safe_load(deploy)["jobs"].values():
+        for step in job["steps"]:
+            assert "${{" not in step.get("run", ""), step
+
+
+def test_dockerignore_keeps_secrets_and_tests_out(tmp_path: Path) -> None:
+    project = bake(tmp_path)
+    ignored = set((project / ".dockerignore").read_text().split())
+
+    assert {".env", ".git", ".venv", "tests", "**/__pycache__", "db.sqlite3"} <= ignored
+
+
+def test_devcontainer_points_at_its_postgres(tmp_path: Path) -> None:
+    project = bake(tmp_path)
+    devcontainer = json.loads((project / ".devcontainer" / "devcontainer.json").read_text())
+    compose = yaml.safe_load((project / ".devcontainer" / "compose.yaml").read_text())
+
+    assert devcontainer["postCreateCommand"] == "bin/setup"
+    assert devcontainer["forwardPorts"] == [8000]
+    app = compose["services"][devcontainer["service"]]
+    assert app["environment"]["DATABASE_URL"].startswith("postgres://postgres:postgres@postgres:")
+    postgres = compose["services"]["postgres"]
+    assert re.fullmatch(r"postgres:\d+", postgres["image"])
+    assert "healthcheck" in postgres
+    assert app["depends_on"]["postgres"]["condition"] == "service_healthy"
+    assert any(volume.startswith("postgres-data:") for volume in postgres["volumes"])
