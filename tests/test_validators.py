@@ -143,6 +143,7 @@ def test_one_image_two_functions(tmp_path: Path) -> None:
     assert 'CMD ["config.aws_lambda.handler"]' in dockerfile
     assert migrations["Properties"]["Timeout"] > template["Globals"]["Function"]["Timeout"]
     assert template["Globals"]["Function"]["AutoPublishAlias"] == "live"
+    assert template["Globals"]["Function"]["LoggingConfig"] == {"LogFormat": "JSON"}
     hooks = web["Properties"]["DeploymentPreference"]["Hooks"]
     assert hooks == {"PreTraffic": {"!Ref": "MigrateBeforeTraffic"}}
     assert set(template["Outputs"]) == {"FunctionUrl", "WebFunctionName", "MigrationsFunctionName"}
