@@ -23,7 +23,7 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.db import connection
 from django.utils.html import escape
 
-from config.aws_lambda import Handler, without_duplicate_cookies
+from config.aws_lambda import Handler, InvalidEvent, without_duplicate_cookies
 from tests.environment import LAMBDA_ENVIRONMENT, load_lambda_settings
 from tests.events import (
     ALB_HOST,
@@ -359,3 +359,34 @@ def test_requests_write_nothing_to_disk(tmp_path: Path) -> None:
         "/missing/ 404",
     ]
     assert {path: path.stat().st_mtime_ns for path in project.rglob("*")} == before
+
+
+@pytest.mark.parametrize(
+    ("event", "problem"),
+    [
+        ({}, "a 1.0 event needs httpMethod"),
+        ([], "expected a JSON object, got list"),
+        ({"version": "3.0"}, "unknown payload version '3.0'"),
+        (
+            {"version": "2.0", "rawPath": "/", "rawQueryString": "", "headers": {}},
+            "a 2.0 event needs requestContext.http.method",
+        ),
+        ({"requestContext": {"elb": {}}, "httpMethod": "GET"}, "a alb event needs path"),
+    ],
+)
+def test_events_that_are_not_http_requests_are_refused(
+    lambda_handler: Handler, event: Any, problem: str
+) -> None:
+    with pytest.raises(InvalidEvent) as refused:
+        lambda_handler(event, None)
+
+    assert str(refused.value) == f"Not an HTTP event from a Function URL, API Gateway or ALB: {problem}"
+    assert lambda_handler(function_url_event(path="/"), None)["statusCode"] == 200
+
+
+def test_bad_base64_body_is_refused(lambda_handler: Handler) -> None:
+    event = function_url_event(method="POST", path="/", body="abc")
+    event["isBase64Encoded"] = True
+
+    with pytest.raises(InvalidEvent, match="isBase64Encoded is true but the body is not base64"):
+        lambda_handler(event, None)
