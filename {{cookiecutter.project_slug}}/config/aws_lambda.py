@@ -86,7 +86,9 @@ def make_handler(application: WSGIHandler) -> Handler:
         try:
             return apig_handler(without_duplicate_cookies(event), context)
         except binascii.Error as error:  # only decoding a base64 body raises it
-            raise InvalidEvent(f"isBase64Encoded is true but the body is not base64 ({error})") from error
+            raise InvalidEvent(
+                f"isBase64Encoded is true but the body is not base64 ({error})"
+            ) from error
 
     return handler
 

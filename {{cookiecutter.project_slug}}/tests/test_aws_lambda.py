@@ -380,7 +380,8 @@ def test_events_that_are_not_http_requests_are_refused(
     with pytest.raises(InvalidEvent) as refused:
         lambda_handler(event, None)
 
-    assert str(refused.value) == f"Not an HTTP event from a Function URL, API Gateway or ALB: {problem}"
+    prefix = "Not an HTTP event from a Function URL, API Gateway or ALB"
+    assert str(refused.value) == f"{prefix}: {problem}"
     assert lambda_handler(function_url_event(path="/"), None)["statusCode"] == 200
 
 
