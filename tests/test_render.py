@@ -30,6 +30,7 @@ EXPECTED_FILES = [
     "README.md",
     "bin/deploy",
     "bin/lambda-migrate",
+    "bin/serve-lambda",
     "bin/setup",
     "config/__init__.py",
     "config/aws_lambda.py",
@@ -51,6 +52,7 @@ EXPECTED_FILES = [
     "tests/events.py",
     "tests/test_aws_lambda.py",
     "tests/test_migrations.py",
+    "tests/test_serve_lambda.py",
     "tests/test_settings.py",
     "tests/test_views.py",
     "tests/urls.py",
@@ -134,7 +136,13 @@ def test_readme_lists_files_that_exist(tmp_path: Path, slug: str) -> None:
 
 
 def test_scripts_are_executable(default_project: Path) -> None:
-    for script in ["bin/deploy", "bin/lambda-migrate", "bin/setup", "manage.py"]:
+    for script in [
+        "bin/deploy",
+        "bin/lambda-migrate",
+        "bin/serve-lambda",
+        "bin/setup",
+        "manage.py",
+    ]:
         mode = (default_project / script).stat().st_mode
         assert mode & stat.S_IXUSR, f"{script} is not executable"
 
