@@ -11,11 +11,13 @@ from __future__ import annotations
 import json
 import queue
 import socket
+import subprocess
 import threading
 import time
 import uuid
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 PREFIX = "/2018-06-01/runtime"
@@ -40,6 +42,8 @@ class Server(ThreadingHTTPServer):
 
 class RuntimeAPI:
     def __init__(self) -> None:
+        self.log_path: Path | None = None  # where the function's output goes, if known
+        self.process: subprocess.Popen | None = None  # the function, once started
         self.pending: queue.Queue[tuple[str, bytes]] = queue.Queue()
         self.results: dict[str, queue.Queue[Result]] = {}
         self.init_errors: list[Result] = []
@@ -64,10 +68,22 @@ class RuntimeAPI:
         request_id = str(uuid.uuid4())
         self.results[request_id] = queue.Queue()
         self.pending.put((request_id, json.dumps(event).encode()))
-        try:
-            return self.results[request_id].get(timeout=timeout)
-        except queue.Empty:
-            raise AssertionError(f"no answer to the invocation within {timeout} s") from None
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                return self.results[request_id].get(timeout=0.1)
+            except queue.Empty:
+                if self.process is not None and self.process.poll() is not None:
+                    raise AssertionError(self._exit_report()) from None
+        raise AssertionError(f"no answer to the invocation within {timeout} s")
+
+    def _exit_report(self) -> str:
+        report = f"the function exited with status {self.process.returncode}"
+        if self.init_errors:
+            report += f"; its init error: {self.init_errors[-1].body}"
+        if self.log_path is not None:
+            report += f"\n{self.log_path.read_text()[-3000:]}"
+        return report
 
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         api = self

@@ -3,62 +3,26 @@ real awslambdaric against a local Runtime API, a real Postgres database."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
 import pytest
 
-from tests.conftest import SyncedProject
-from tests.helpers import DEFAULT_SLUG, function_environment, load_sam_template
+from tests.helpers import DEFAULT_SLUG
+from tests.lambda_image import LambdaImage, parameters
 from tests.postgres import fresh_database, tables
 from tests.runtime_api import Result, RuntimeAPI
-
-SECRET_KEY = "migrations-function-tests-0123456789abcdefghijklmnopqrstuvwxyz"
 
 
 @contextmanager
 def migrations_function(
-    synced: SyncedProject, database_url: str, project: Path | None = None
+    image: LambdaImage, database_url: str, project: Path | None = None
 ) -> Iterator[RuntimeAPI]:
-    """Start the function the way Lambda does; yield its Runtime API peer."""
-    project = project or synced.path
-    template = load_sam_template(project)
-    properties = template["Resources"]["MigrationsFunction"]["Properties"]
-    image_config = properties["ImageConfig"]
-    # The image's WORKDIR is /app: the generated project stands in for it.
-    command = [
-        str(project / part.removeprefix("/app/")) if part.startswith("/app/") else part
-        for part in image_config["EntryPoint"] + image_config["Command"]
-    ]
-    environment = function_environment(
-        template,
-        "MigrationsFunction",
-        {
-            "DjangoSecretKey": SECRET_KEY,
-            "DatabaseUrl": database_url,
-            "AllowedHosts": "",
-            "LogLevel": "INFO",
-        },
-    )
-    with RuntimeAPI() as runtime_api, ExitStack() as stack:
-        env = {
-            **synced.env,
-            **environment,
-            "AWS_LAMBDA_RUNTIME_API": runtime_api.address,
-            "AWS_REGION": "us-east-1",
-            "PATH": f"{synced.venv_bin}{os.pathsep}{synced.env['PATH']}",
-            "PYTHONDONTWRITEBYTECODE": "1",
-        }
-        log = stack.enter_context(open(project.parent / "function.log", "w"))  # noqa: SIM115
-        process = subprocess.Popen(command, cwd=project, env=env, stdout=log, stderr=log)
-        stack.callback(process.wait, 30)
-        stack.callback(process.terminate)
-        yield runtime_api
+    with image.start("MigrationsFunction", parameters(database_url), project) as function:
+        yield function
 
 
 def migrated_tables(database_url: str) -> set[str]:
@@ -72,9 +36,9 @@ def database_url() -> Iterator[str]:
 
 
 def test_first_run_creates_the_schema_and_the_second_does_nothing(
-    synced_project: SyncedProject, database_url: str
+    lambda_image: LambdaImage, database_url: str
 ) -> None:
-    with migrations_function(synced_project, database_url) as function:
+    with migrations_function(lambda_image, database_url) as function:
         first = function.invoke({})
 
     assert first.kind == "response", first.body
@@ -84,15 +48,15 @@ def test_first_run_creates_the_schema_and_the_second_does_nothing(
         database_url
     )
 
-    with migrations_function(synced_project, database_url) as function:
+    with migrations_function(lambda_image, database_url) as function:
         second = function.invoke({})
 
     assert second.kind == "response", second.body
     assert "No migrations to apply." in second.body["output"]
 
 
-def test_a_warm_function_migrates_again(synced_project: SyncedProject, database_url: str) -> None:
-    with migrations_function(synced_project, database_url) as function:
+def test_a_warm_function_migrates_again(lambda_image: LambdaImage, database_url: str) -> None:
+    with migrations_function(lambda_image, database_url) as function:
         function.invoke({})
         again = function.invoke({})
 
@@ -100,12 +64,10 @@ def test_a_warm_function_migrates_again(synced_project: SyncedProject, database_
     assert "No migrations to apply." in again.body["output"]
 
 
-def test_two_runs_at_once_queue_on_the_lock(
-    synced_project: SyncedProject, database_url: str
-) -> None:
+def test_two_runs_at_once_queue_on_the_lock(lambda_image: LambdaImage, database_url: str) -> None:
     with (
-        migrations_function(synced_project, database_url) as one,
-        migrations_function(synced_project, database_url) as other,
+        migrations_function(lambda_image, database_url) as one,
+        migrations_function(lambda_image, database_url) as other,
     ):
         results = [one.invoke({}), other.invoke({})]
 
@@ -123,9 +85,9 @@ def error_message(result: Result) -> str:
     return result.body["errorMessage"]
 
 
-def test_reset_needs_the_database_name(synced_project: SyncedProject, database_url: str) -> None:
+def test_reset_needs_the_database_name(lambda_image: LambdaImage, database_url: str) -> None:
     database = database_url.rsplit("/", 1)[1]
-    with migrations_function(synced_project, database_url) as function:
+    with migrations_function(lambda_image, database_url) as function:
         function.invoke({})
         with psycopg.connect(database_url) as connection:
             connection.execute("INSERT INTO auth_group (name) VALUES ('kept')")
@@ -152,10 +114,11 @@ def test_reset_needs_the_database_name(synced_project: SyncedProject, database_u
 
 
 def test_a_broken_migration_fails_the_invocation_with_its_error(
-    synced_project: SyncedProject, database_url: str, tmp_path: Path
+    lambda_image: LambdaImage, database_url: str, tmp_path: Path
 ) -> None:
     project = tmp_path / DEFAULT_SLUG
-    shutil.copytree(synced_project.path, project, ignore=shutil.ignore_patterns(".venv"))
+    shutil.copytree(lambda_image.project, project, ignore=shutil.ignore_patterns(".venv"))
+    (project / ".venv").symlink_to(lambda_image.project / ".venv")
     migrations = project / DEFAULT_SLUG / "migrations"
     migrations.mkdir()
     (migrations / "__init__.py").write_text("")
@@ -165,7 +128,7 @@ def test_a_broken_migration_fails_the_invocation_with_its_error(
         "    operations = [migrations.RunSQL('SELECT * FROM no_such_table')]\n"
     )
 
-    with migrations_function(synced_project, database_url, project=project) as function:
+    with migrations_function(lambda_image, database_url, project=project) as function:
         result = function.invoke({})
 
     message = error_message(result)

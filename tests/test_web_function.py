@@ -1,0 +1,240 @@
+"""The web function as Lambda runs it: the Dockerfile's ENTRYPOINT and CMD, template.yaml's
+environment, static files collected by the Dockerfile's own build step, the real
+awslambdaric against a local Runtime API, and a real Postgres database."""
+
+from __future__ import annotations
+
+import base64
+import importlib.util
+import json
+import re
+from collections.abc import Iterator
+from http.cookies import SimpleCookie
+from types import ModuleType
+from typing import Any
+from urllib.parse import urlencode
+
+import psycopg
+import pytest
+
+from tests.helpers import DEFAULT_SLUG, run
+from tests.lambda_image import LambdaImage, parameters
+from tests.postgres import fresh_database, tables
+from tests.runtime_api import Result, RuntimeAPI
+
+ADMIN_PASSWORD = "correct horse battery staple"
+
+
+def generated_events(image: LambdaImage) -> ModuleType:
+    """The generated project's own event factories (tests/events.py): one source of shapes."""
+    spec = importlib.util.spec_from_file_location(
+        "generated_events", image.project / "tests" / "events.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def events(lambda_image: LambdaImage) -> ModuleType:
+    return generated_events(lambda_image)
+
+
+@pytest.fixture(scope="module")
+def database_url(lambda_image: LambdaImage) -> Iterator[str]:
+    """A fresh database, migrated, with an admin account."""
+    with fresh_database() as url:
+        env = {
+            **lambda_image.environment("WebFunction", parameters(url)),
+            "DJANGO_SUPERUSER_PASSWORD": ADMIN_PASSWORD,
+        }
+        run(["python", "manage.py", "migrate_with_lock"], lambda_image.project, env)
+        run(
+            [
+                "python",
+                "manage.py",
+                "createsuperuser",
+                "--noinput",
+                "--username",
+                "admin",
+                "--email",
+                "admin@example.com",
+            ],
+            lambda_image.project,
+            env,
+        )
+        yield url
+
+
+@pytest.fixture(scope="module")
+def web(lambda_image: LambdaImage, database_url: str, events: ModuleType) -> Iterator[RuntimeAPI]:
+    hosts = ",".join(
+        [events.FUNCTION_URL_HOST, events.HTTP_API_HOST, events.REST_API_HOST, events.ALB_HOST]
+    )
+    with lambda_image.start("WebFunction", parameters(database_url, hosts)) as function:
+        yield function
+
+
+def ok(result: Result) -> dict[str, Any]:
+    assert result.kind == "response", result.body
+    return result.body
+
+
+def set_cookies(response: dict[str, Any]) -> dict[str, Any]:
+    jar: SimpleCookie = SimpleCookie()
+    for header in response["cookies"]:
+        jar.load(header.strip())
+    return dict(jar)
+
+
+def static_name(image: LambdaImage, name: str) -> str:
+    """The hashed name collectstatic gave `name` when the image was built."""
+    manifest = json.loads((image.project / "staticfiles" / "staticfiles.json").read_text())
+    return manifest["paths"][name]
+
+
+def log_in(web: RuntimeAPI, events: ModuleType, *, base64_body: bool = False, padding: int = 0):
+    """The admin login a browser does; the session cookie."""
+    form = ok(web.invoke(events.function_url_event(path="/admin/login/", query="next=/admin/")))
+    csrf = set_cookies(form)["csrftoken"].value
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form["body"]).group(1)
+    fields = {"csrfmiddlewaretoken": token, "username": "admin", "password": ADMIN_PASSWORD}
+    if padding:
+        fields["padding"] = "x" * padding
+    response = ok(
+        web.invoke(
+            events.function_url_event(
+                method="POST",
+                path="/admin/login/",
+                query="next=/admin/",
+                headers={
+                    "content-type": "application/x-www-form-urlencoded",
+                    "origin": f"https://{events.FUNCTION_URL_HOST}",
+                    "cookie": f"csrftoken={csrf}",
+                },
+                cookies=[f"csrftoken={csrf}"],
+                body=urlencode({**fields, "next": "/admin/"}),
+                base64_encoded=base64_body,
+            )
+        )
+    )
+    assert response["statusCode"] == 302, response["body"][:500]
+    assert response["headers"]["location"] == "/admin/"
+    return set_cookies(response)["sessionid"]
+
+
+def test_home_page(web: RuntimeAPI, events: ModuleType) -> None:
+    response = ok(web.invoke(events.function_url_event(path="/")))
+
+    assert response["statusCode"] == 200
+    assert response["headers"]["content-type"] == "text/html; charset=utf-8"
+    assert "<h1>My Django App</h1>" in response["body"]
+
+
+def test_static_css(web: RuntimeAPI, events: ModuleType, lambda_image: LambdaImage) -> None:
+    css = static_name(lambda_image, f"{DEFAULT_SLUG}/css/site.css")
+
+    response = ok(web.invoke(events.function_url_event(path=f"/static/{css}")))
+
+    assert response["statusCode"] == 200
+    assert response["headers"]["content-type"] == 'text/css; charset="utf-8"'
+    assert response["headers"]["cache-control"] == "max-age=315360000, public, immutable"
+    assert "font-family" in response["body"]
+
+
+def test_binary_response(web: RuntimeAPI, events: ModuleType, lambda_image: LambdaImage) -> None:
+    logo = static_name(lambda_image, f"{DEFAULT_SLUG}/img/logo.png")
+
+    response = ok(web.invoke(events.function_url_event(path=f"/static/{logo}")))
+
+    assert response["isBase64Encoded"] is True
+    assert response["headers"]["content-type"] == "image/png"
+    source = lambda_image.project / "staticfiles" / logo
+    assert base64.b64decode(response["body"]) == source.read_bytes()
+
+
+def test_admin_login_keeps_the_session_in_the_cookie(
+    web: RuntimeAPI, events: ModuleType, database_url: str
+) -> None:
+    session = log_in(web, events)
+
+    assert session["secure"] is True
+    assert session["httponly"] is True
+    dashboard = ok(
+        web.invoke(
+            events.function_url_event(path="/admin/", cookies=[f"sessionid={session.value}"])
+        )
+    )
+    assert dashboard["statusCode"] == 200
+    assert "Site administration" in dashboard["body"]
+    assert "django_session" not in tables(database_url), "no session table to write to"
+
+
+def test_base64_request_body(web: RuntimeAPI, events: ModuleType) -> None:
+    assert log_in(web, events, base64_body=True).value
+
+
+def test_body_over_one_megabyte(web: RuntimeAPI, events: ModuleType) -> None:
+    assert log_in(web, events, padding=1_500_000).value
+
+
+def test_forged_host(web: RuntimeAPI, events: ModuleType) -> None:
+    response = ok(web.invoke(events.function_url_event(path="/", host="evil.example")))
+
+    assert response["statusCode"] == 400
+
+
+@pytest.mark.parametrize("factory", ["http_api_event", "rest_api_event", "alb_event"])
+def test_api_gateway_and_alb_events(web: RuntimeAPI, events: ModuleType, factory: str) -> None:
+    response = ok(web.invoke(getattr(events, factory)(path="/", query="a=1&a=2")))
+
+    assert response["statusCode"] == 200
+    body = response["body"]
+    assert "<h1>My Django App</h1>" in body
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        {},
+        {"version": "9.9"},
+        {"version": "2.0", "rawPath": "/", "rawQueryString": "", "headers": {}},
+        "not an object",
+        "bad-base64",
+    ],
+    ids=["empty", "unknown-version", "missing-fields", "not-an-object", "bad-base64"],
+)
+def test_events_that_are_not_http_are_refused_and_serving_goes_on(
+    web: RuntimeAPI, events: ModuleType, event: Any
+) -> None:
+    if event == "bad-base64":
+        event = events.function_url_event(method="POST", path="/", body="ignored")
+        event.update(body="abc", isBase64Encoded=True)
+
+    result = web.invoke(event)
+
+    assert result.kind == "error"
+    assert result.body["errorType"] == "InvalidEvent"
+    assert result.body["errorMessage"].startswith(
+        "Not an HTTP event from a Function URL, API Gateway or ALB: "
+    )
+    assert ok(web.invoke(events.function_url_event(path="/")))["statusCode"] == 200
+
+
+def test_an_exception_in_a_view_is_a_500_and_serving_goes_on(
+    web: RuntimeAPI, events: ModuleType, database_url: str
+) -> None:
+    session = log_in(web, events)
+    dashboard = events.function_url_event(path="/admin/", cookies=[f"sessionid={session.value}"])
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        connection.execute("ALTER TABLE auth_user RENAME TO auth_user_away")
+        try:
+            failed = ok(web.invoke(dashboard))
+        finally:
+            connection.execute("ALTER TABLE auth_user_away RENAME TO auth_user")
+
+    assert failed["statusCode"] == 500
+    assert "auth_user" not in failed["body"], "no debug page: DEBUG is off"
+    assert ok(web.invoke(dashboard))["statusCode"] == 200
+    assert 'relation "auth_user" does not exist' in web.log_path.read_text()
