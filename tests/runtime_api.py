@@ -65,9 +65,17 @@ class RuntimeAPI:
         self.server.server_close()
 
     def invoke(self, event: Any, timeout: float = 120) -> Result:
+        return self.result(self.push(event), timeout)
+
+    def push(self, event: Any) -> str:
+        """Queue an event for the function's next `next`; its request id."""
         request_id = str(uuid.uuid4())
         self.results[request_id] = queue.Queue()
         self.pending.put((request_id, json.dumps(event).encode()))
+        return request_id
+
+    def result(self, request_id: str, timeout: float = 120) -> Result:
+        """Wait for the function's answer to a pushed event."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
