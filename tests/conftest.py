@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from tests.fake_aws import install_fakes
 from tests.helpers import UV, bake, find_python, project_env, run
 from tests.lambda_image import LambdaImage
 
@@ -15,3 +18,9 @@ def lambda_image(tmp_path_factory: pytest.TempPathFactory) -> LambdaImage:
     image = LambdaImage(project, env)
     image.build()
     return image
+
+
+@pytest.fixture
+def fakes(tmp_path: Path) -> Path:
+    """A directory holding recording stand-ins for `aws` and `sam`."""
+    return install_fakes(tmp_path / "fake-bin")

@@ -9,6 +9,7 @@ the Dockerfile or the function's ImageConfig override, talking to a local Runtim
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import shlex
@@ -17,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 
 from tests.helpers import function_environment, load_sam_template, run
 from tests.runtime_api import RuntimeAPI
@@ -131,3 +133,14 @@ def parameters(database_url: str, allowed_hosts: str = "") -> dict[str, str]:
         "AllowedHosts": allowed_hosts,
         "LogLevel": "INFO",
     }
+
+
+def generated_events(image: LambdaImage) -> ModuleType:
+    """The generated project's own event factories (tests/events.py): one source of shapes."""
+    spec = importlib.util.spec_from_file_location(
+        "generated_events", image.project / "tests" / "events.py"
+    )
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

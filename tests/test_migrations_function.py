@@ -3,16 +3,18 @@ real awslambdaric against a local Runtime API, a real Postgres database."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import ModuleType
 
 import psycopg
 import pytest
 
 from tests.helpers import DEFAULT_SLUG
-from tests.lambda_image import LambdaImage, parameters
+from tests.lambda_image import LambdaImage, generated_events, parameters
 from tests.postgres import fresh_database, tables
 from tests.runtime_api import Result, RuntimeAPI
 
@@ -27,6 +29,11 @@ def migrations_function(
 
 def migrated_tables(database_url: str) -> set[str]:
     return {name for name in tables(database_url) if name.startswith(("django_", "auth_"))}
+
+
+@pytest.fixture
+def events(lambda_image: LambdaImage) -> ModuleType:
+    return generated_events(lambda_image)
 
 
 @pytest.fixture
@@ -134,3 +141,83 @@ def test_a_broken_migration_fails_the_invocation_with_its_error(
     message = error_message(result)
     assert f"Applying {DEFAULT_SLUG}.0001_broken..." in message
     assert 'relation "no_such_table" does not exist' in message
+
+
+def test_management_commands_return_their_output(
+    lambda_image: LambdaImage, database_url: str
+) -> None:
+    with migrations_function(lambda_image, database_url) as function:
+        function.invoke({})
+        shown = function.invoke({"manage": ["showmigrations", "auth"]})
+        created = function.invoke(
+            {
+                "manage": ["createsuperuser", "--username", "ops", "--email", "ops@example.com"],
+                "environment": {"DJANGO_SUPERUSER_PASSWORD": "a long and unusual passphrase"},
+            }
+        )
+
+    assert shown.kind == "response", shown.body
+    assert shown.body["exit_status"] == 0
+    assert " [X] 0001_initial" in shown.body["stdout"]
+    assert created.body["stdout"] == "Superuser created successfully.\n"
+    with psycopg.connect(database_url) as connection:
+        users = connection.execute("SELECT username, is_superuser FROM auth_user").fetchall()
+    assert users == [("ops", True)]
+
+
+def test_migrate_as_a_management_command_on_a_fresh_database(
+    lambda_image: LambdaImage, database_url: str
+) -> None:
+    with migrations_function(lambda_image, database_url) as function:
+        function.invoke({})  # the start-up run
+        with psycopg.connect(database_url, autocommit=True) as connection:
+            connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+        result = function.invoke({"manage": ["migrate"]})
+
+    assert result.kind == "response", result.body
+    assert "Applying auth.0001_initial... OK" in result.body["stdout"]
+    assert {"django_migrations", "auth_user"} <= migrated_tables(database_url)
+
+
+def test_commands_off_the_allowlist_are_refused(
+    lambda_image: LambdaImage, database_url: str
+) -> None:
+    with migrations_function(lambda_image, database_url) as function:
+        result = function.invoke({"manage": ["flush", "--noinput"]})
+        assert function.invoke({"manage": ["check"]}).kind == "response", "still serving"
+
+    assert result.kind == "error"
+    assert result.body["errorType"] == "CommandRefused"
+    assert result.body["errorMessage"].startswith(
+        "'flush' may not run remotely. REMOTE_MANAGEMENT_COMMANDS allows: check, createsuperuser,"
+    )
+    assert {"django_migrations", "auth_user"} <= migrated_tables(database_url), "nothing flushed"
+
+
+def test_a_failing_command_reports_failure_with_its_output(
+    lambda_image: LambdaImage, database_url: str
+) -> None:
+    with migrations_function(lambda_image, database_url) as function:
+        result = function.invoke({"manage": ["migrate", "no_such_app"]})
+
+    assert result.kind == "error"
+    assert result.body["errorType"] == "CommandFailed"
+    failure = json.loads(result.body["errorMessage"])
+    assert failure["exit_status"] == 1
+    assert "No installed app with label 'no_such_app'." in failure["stderr"]
+
+
+def test_web_requests_cannot_run_commands(
+    lambda_image: LambdaImage, database_url: str, events: ModuleType
+) -> None:
+    """The web function (the one with a URL) has no such path, and the migrations function
+    (the one that has it) answers no web request."""
+    with lambda_image.start("WebFunction", parameters(database_url)) as web:
+        through_url = web.invoke({"manage": ["showmigrations"]})
+    with migrations_function(lambda_image, database_url) as function:
+        http_event = function.invoke(events.function_url_event(path="/"))
+
+    assert through_url.kind == "error"
+    assert through_url.body["errorType"] == "InvalidEvent"
+    assert http_event.kind == "error"
+    assert http_event.body["errorType"] == "UnknownEvent"

@@ -48,7 +48,12 @@ def test_hadolint(project: Path) -> None:
 def test_shellcheck(project: Path) -> None:
     scripts = sorted((project / "bin").iterdir())
     shell_scripts = [path for path in scripts if path.read_text().startswith("#!/usr/bin/env bash")]
-    assert {path.name for path in shell_scripts} == {"deploy", "lambda-migrate", "setup"}
+    assert {path.name for path in shell_scripts} == {
+        "deploy",
+        "lambda-migrate",
+        "manage-remote",
+        "setup",
+    }
     validate(BIN / "shellcheck", *shell_scripts, cwd=project)
 
 
@@ -63,7 +68,7 @@ def test_actionlint(project: Path) -> None:
 
 def test_workflow_schema(project: Path) -> None:
     workflows = sorted((project / ".github" / "workflows").glob("*.yml"))
-    assert [path.name for path in workflows] == ["deploy.yml", "test.yml"]
+    assert [path.name for path in workflows] == ["deploy.yml", "manage.yml", "test.yml"]
     validate(
         BIN / "check-jsonschema",
         "--builtin-schema",
@@ -166,9 +171,10 @@ def test_github_expressions_survive_rendering(tmp_path: Path) -> None:
     assert "${{ secrets.DJANGO_SECRET_KEY }}" in deploy
     assert "${{ vars.AWS_DEPLOY_ROLE_ARN }}" in deploy
     # Inputs reach the shell only through the environment, never inside a run: script.
-    for job in yaml.safe_load(deploy)["jobs"].values():
-        for step in job["steps"]:
-            assert "${{" not in step.get("run", ""), step
+    for workflow in (project / ".github" / "workflows").glob("*.yml"):
+        for job in yaml.safe_load(workflow.read_text())["jobs"].values():
+            for step in job["steps"]:
+                assert "${{" not in step.get("run", ""), (workflow.name, step)
 
 
 def test_dockerignore_keeps_secrets_and_tests_out(tmp_path: Path) -> None:

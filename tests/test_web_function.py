@@ -5,7 +5,6 @@ awslambdaric against a local Runtime API, and a real Postgres database."""
 from __future__ import annotations
 
 import base64
-import importlib.util
 import json
 import re
 from collections.abc import Iterator
@@ -18,22 +17,11 @@ import psycopg
 import pytest
 
 from tests.helpers import DEFAULT_SLUG, run
-from tests.lambda_image import LambdaImage, parameters
+from tests.lambda_image import LambdaImage, generated_events, parameters
 from tests.postgres import fresh_database, tables
 from tests.runtime_api import Result, RuntimeAPI
 
 ADMIN_PASSWORD = "correct horse battery staple"
-
-
-def generated_events(image: LambdaImage) -> ModuleType:
-    """The generated project's own event factories (tests/events.py): one source of shapes."""
-    spec = importlib.util.spec_from_file_location(
-        "generated_events", image.project / "tests" / "events.py"
-    )
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture(scope="module")

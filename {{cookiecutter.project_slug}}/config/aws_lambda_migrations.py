@@ -1,11 +1,17 @@
 """The migrations function's handler.
 
 The function's ENTRYPOINT, bin/lambda-migrate, migrates when Lambda starts the function and
-then runs `python -m awslambdaric config.aws_lambda_migrations.handler`. The first invocation
-answers with that run's outcome; later invocations in the same execution environment (a
-second deploy within minutes) migrate again. An invocation with
-{"reset_database": "<database name>"} drops every table first; any other value is refused.
-A failure is raised, so whoever invoked the function gets migrate's output as the error.
+then runs `python -m awslambdaric config.aws_lambda_migrations.handler`. What an invocation
+can ask for:
+
+- {}: the migrations. The first invocation answers with bin/lambda-migrate's run; later ones
+  in the same execution environment (a second deploy within minutes) migrate again.
+- {"reset_database": "<database name>"}: drop every table, then migrate. Any other value
+  is refused and nothing changes.
+- {"manage": ["command", "arg", ...]}: a management command; see config/aws_lambda_manage.py.
+
+A failure is raised, so whoever invoked the function gets the output as the error. Anything
+else, an HTTP event included, is refused: this function has no Function URL.
 """
 
 from __future__ import annotations
@@ -18,11 +24,17 @@ from typing import Any
 import django
 from django.core.management import call_command
 
+from config.aws_lambda_manage import run_command
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.aws_lambda")
 django.setup()
 
 # Lambda limits an error message; the end of migrate's output is the part that explains it.
 MAX_ERROR_OUTPUT = 4000
+
+
+class UnknownEvent(ValueError):
+    """Not something this function does."""
 
 
 class MigrationFailed(Exception):
@@ -64,9 +76,21 @@ def run_at_start() -> tuple[str, bool] | None:
     return Path(output_file).read_text(), succeeded
 
 
-def handler(event: dict[str, Any] | None, context: Any) -> dict[str, str]:
-    reset = (event or {}).get("reset_database")
+def handler(event: dict[str, Any] | None, context: Any) -> dict[str, Any]:
+    event = {} if event is None else event
+    if not isinstance(event, dict) or not event.keys() <= {
+        "reset_database",
+        "manage",
+        "environment",
+    }:
+        raise UnknownEvent(
+            'Expected {}, {"reset_database": "<database name>"} or {"manage": [...]}; '
+            "this function runs migrations and management commands, not web requests."
+        )
     at_start = run_at_start()
+    if "manage" in event:
+        return run_command(event["manage"], event.get("environment"))
+    reset = event.get("reset_database")
     if at_start is not None and reset is None:
         output, succeeded = at_start  # bin/lambda-migrate printed it already
         if not succeeded:

@@ -74,6 +74,16 @@ STORAGES = {
 # user uploads in S3 (django-storages) if the app takes any.
 MEDIA_ROOT = "/tmp/media"
 
+# Management commands that bin/manage-remote and the Manage workflow may run on Lambda, in the
+# migrations function (only callers allowed to invoke it can ask). Add your own commands here.
+REMOTE_MANAGEMENT_COMMANDS = [
+    "check",
+    "createsuperuser",
+    "migrate",
+    "migrate_with_lock",
+    "showmigrations",
+]
+
 # Logs go to stdout, which Lambda sends to CloudWatch. awslambdaric attaches its own handler
 # to the root logger before it imports the handler module (each line gets the request id,
 # and JSON when the function's log format is JSON), so then only the level is set here.
