@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # One fake for both CLIs: it records its arguments, then answers as the real one would, as
-# far as bin/deploy cares. FAKE_* variables choose the situation.
+# far as bin/deploy and bin/manage-remote care. FAKE_* variables choose the situation.
 FAKE_CLI = r"""
 import json, os, sys
 name = os.path.basename(sys.argv[0])

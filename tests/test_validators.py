@@ -20,6 +20,8 @@ VARIANTS = {
     "python-3.12": {"python_version": "3.12"},
     "x86_64": {"architecture": "x86_64"},
     "eu-west-1": {"aws_region": "eu-west-1"},
+    # The pair that meets in the image tag, the runner and the Dockerfiles.
+    "x86_64-python-3.12": {"architecture": "x86_64", "python_version": "3.12"},
     "awkward": {
         "project_name": 'Café "L\'Été" \\ {{ 7*7 }} <b>&amp;',
         "description": 'It\'s {% if %} "quoted" \\ ${{ github.token }}',
