@@ -19,7 +19,6 @@ import os
 import platform
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -33,7 +32,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from tests.helpers import UV, bake, find_python, project_env, run  # noqa: E402
+from tests.helpers import UV, bake, find_python, free_port, project_env, run  # noqa: E402
 from tests.lambda_image import LambdaImage, parameters  # noqa: E402
 from tests.runtime_api import RuntimeAPI  # noqa: E402
 
@@ -157,9 +156,7 @@ class Bench:
         return elapsed
 
     def gunicorn_boot(self, path: str, env: dict[str, str]) -> float:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
+        port = free_port()
         request = urllib.request.Request(
             f"http://127.0.0.1:{port}{path}",
             headers={"Host": self.events["FUNCTION_URL_HOST"], "X-Forwarded-Proto": "https"},

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+ACCOUNT = "123456789012"
+FUNCTION_URL = "https://a1b2c3.lambda-url.us-east-1.on.aws/"
+MIGRATIONS_FUNCTION = "my-django-app-production-MigrationsFunction-AbC123"
 
 # One fake for both CLIs: it records its arguments, then answers as the real one would, as
 # far as bin/deploy and bin/manage-remote care. FAKE_* variables choose the situation.
@@ -105,3 +110,22 @@ def install_fakes(bin_dir: Path) -> Path:
         fake.write_text(f"#!{sys.executable}\n{FAKE_CLI}")
         fake.chmod(0o755)
     return bin_dir
+
+
+def run_with_fakes(project: Path, fakes: Path, script: str, *args: str, **variables: str) -> Run:
+    """Run one of the project's scripts with the fakes first on PATH; what it did."""
+    log = fakes.parent / "calls.jsonl"
+    log.write_text("")
+    env = {
+        "PATH": f"{fakes}{os.pathsep}{os.environ['PATH']}",
+        "HOME": str(fakes.parent),
+        "FAKE_LOG": str(log),
+        "FAKE_ACCOUNT": ACCOUNT,
+        "FAKE_URL": FUNCTION_URL,
+        "FAKE_MIGRATIONS": MIGRATIONS_FUNCTION,
+        **variables,
+    }
+    result = subprocess.run(
+        [script, *args], cwd=project, env=env, capture_output=True, text=True, check=False
+    )
+    return Run.from_log(result, log)

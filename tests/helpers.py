@@ -97,6 +97,12 @@ def find_python(version: str) -> str:
     raise AssertionError("unreachable")
 
 
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 def postgres_available() -> bool:
     parts = urlsplit(POSTGRES_URL)
     try:

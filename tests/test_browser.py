@@ -5,7 +5,6 @@ it and downloads no browser of its own."""
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from tests.helpers import UV, bake, find_python, project_env, run, unavailable
+from tests.helpers import UV, bake, find_python, free_port, project_env, run, unavailable
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -47,9 +46,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         project,
         env,
     )
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()
     process = subprocess.Popen(
         [UV, "run", "bin/serve-lambda", str(port)],
         cwd=project,

@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.fake_aws import Run
+from tests.fake_aws import ACCOUNT, FUNCTION_URL, MIGRATIONS_FUNCTION, Run, run_with_fakes
 from tests.helpers import bake
 
-ACCOUNT = "123456789012"
 REGION = "us-east-1"
 STACK = "my-django-app-production"
 IMAGE_REPOSITORY = f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/my-django-app"
-FUNCTION_URL = "https://a1b2c3.lambda-url.us-east-1.on.aws/"
-MIGRATIONS_FUNCTION = "my-django-app-production-MigrationsFunction-AbC123"
 
 
 @pytest.fixture(scope="module")
@@ -28,23 +23,11 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def deploy(project: Path, fakes: Path, *args: str, **variables: str) -> Run:
-    log = fakes.parent / "calls.jsonl"
-    log.write_text("")
-    env = {
-        "PATH": f"{fakes}{os.pathsep}{os.environ['PATH']}",
-        "HOME": str(fakes.parent),
-        "FAKE_LOG": str(log),
-        "FAKE_ACCOUNT": ACCOUNT,
-        "FAKE_URL": FUNCTION_URL,
-        "FAKE_MIGRATIONS": MIGRATIONS_FUNCTION,
+    secrets = {
         "DJANGO_SECRET_KEY": "s3cret-key-with-$pecial-characters-and-enough-length-0123456789",
         "DATABASE_URL": "postgres://app:p%40ss@db.example.com:5432/app",
-        **variables,
     }
-    result = subprocess.run(
-        ["bin/deploy", *args], cwd=project, env=env, capture_output=True, text=True, check=False
-    )
-    return Run.from_log(result, log)
+    return run_with_fakes(project, fakes, "bin/deploy", *args, **{**secrets, **variables})
 
 
 def test_first_deploy(project: Path, fakes: Path) -> None:

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.fake_aws import Run
+from tests.fake_aws import MIGRATIONS_FUNCTION, Run, run_with_fakes
 from tests.helpers import bake
-
-MIGRATIONS_FUNCTION = "my-django-app-production-MigrationsFunction-AbC123"
 
 
 @pytest.fixture(scope="module")
@@ -21,21 +17,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def manage_remote(project: Path, fakes: Path, *args: str, **variables: str) -> Run:
-    log = fakes.parent / "calls.jsonl"
-    log.write_text("")
-    env = {
-        "PATH": f"{fakes}{os.pathsep}{os.environ['PATH']}",
-        "HOME": str(fakes.parent),
-        "FAKE_LOG": str(log),
-        "FAKE_ACCOUNT": "123456789012",
-        "FAKE_URL": "https://a1b2c3.lambda-url.us-east-1.on.aws/",
-        "FAKE_MIGRATIONS": MIGRATIONS_FUNCTION,
-        **variables,
-    }
-    result = subprocess.run(
-        ["bin/manage-remote", *args], cwd=project, env=env, capture_output=True, text=True
-    )
-    return Run.from_log(result, log)
+    return run_with_fakes(project, fakes, "bin/manage-remote", *args, **variables)
 
 
 def command_result(stdout: str, stderr: str = "", exit_status: int = 0) -> str:

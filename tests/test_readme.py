@@ -6,14 +6,13 @@ import os
 import re
 import shlex
 import signal
-import socket
 import subprocess
 import time
 import urllib.request
 from pathlib import Path
 from typing import IO
 
-from tests.helpers import DEFAULT_SLUG, TEMPLATE_DIR, find_python, project_env
+from tests.helpers import DEFAULT_SLUG, TEMPLATE_DIR, find_python, free_port, project_env
 
 README = (TEMPLATE_DIR / "README.md").read_text()
 TEMPLATE_SOURCE = "gh:OWNER/cookiecutter-django-lambda"
@@ -26,12 +25,6 @@ def command_after(heading: str) -> str:
     assert block, f"no sh block under {heading}"
     (line,) = [line for line in block.group(1).splitlines() if line and not line.startswith("#")]
     return line
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def get(url: str) -> tuple[int, str, str]:
