@@ -131,6 +131,18 @@ class Bench:
     def event(self, peer: Peer, path: str) -> dict:
         return self.events[peer.event](path=path)
 
+    def spawn(self, peer: Peer, env: dict[str, str], runtime_api: RuntimeAPI) -> subprocess.Popen:
+        """The function's process, as the image's ENTRYPOINT starts it, serving runtime_api."""
+        process = subprocess.Popen(
+            [self.python, "-m", "awslambdaric", peer.handler],
+            cwd=self.project,
+            env={**env, "AWS_LAMBDA_RUNTIME_API": runtime_api.address},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        runtime_api.process = process
+        return process
+
     def cold_start(self, peer: Peer, path: str, compiled: bool) -> float:
         """Seconds from spawning the process to its first response."""
         env = self.environment(peer, compiled)
@@ -138,16 +150,8 @@ class Bench:
             return self.gunicorn_boot(path, env)
         with RuntimeAPI() as runtime_api:
             request_id = runtime_api.push(self.event(peer, path))
-            env["AWS_LAMBDA_RUNTIME_API"] = runtime_api.address
             started = time.perf_counter()
-            process = subprocess.Popen(
-                [self.python, "-m", "awslambdaric", peer.handler],
-                cwd=self.project,
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-            runtime_api.process = process
+            process = self.spawn(peer, env, runtime_api)
             result = runtime_api.result(request_id, timeout=60)
             elapsed = time.perf_counter() - started
             process.kill()
@@ -194,15 +198,7 @@ class Bench:
         """Latency per invocation through the runtime client, throughput, peak RSS."""
         env = self.environment(peer, compiled=True)
         with RuntimeAPI() as runtime_api:
-            env["AWS_LAMBDA_RUNTIME_API"] = runtime_api.address
-            process = subprocess.Popen(
-                [self.python, "-m", "awslambdaric", peer.handler],
-                cwd=self.project,
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-            runtime_api.process = process
+            process = self.spawn(peer, env, runtime_api)
             event = self.event(peer, "/")
             for _ in range(50):
                 runtime_api.invoke(event)
