@@ -132,7 +132,8 @@ def project_env(python: str, **extra: str) -> dict[str, str]:
     return env
 
 
-def run(args: list[str], cwd: Path, env: dict[str, str], timeout: float = 600):
+def run(args: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: float = 600):
+    """Run a command to completion (this process's environment unless `env`); fail on error."""
     result = subprocess.run(
         args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False
     )

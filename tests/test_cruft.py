@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.helpers import TEMPLATE_DIR
+from tests.helpers import TEMPLATE_DIR, run
 
 CRUFT = str(Path(sys.executable).parent / "cruft")
 GIT_IDENTITY = {
@@ -20,10 +20,7 @@ GIT_IDENTITY = {
 
 
 def sh(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, **GIT_IDENTITY}
-    result = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, check=False)
-    assert result.returncode == 0, f"{' '.join(args)}\n{result.stdout}\n{result.stderr}"
-    return result
+    return run(list(args), cwd, {**os.environ, **GIT_IDENTITY})
 
 
 def commit_all(directory: Path, message: str) -> None:

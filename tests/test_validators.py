@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.helpers import TEMPLATE_DIR, bake, bake_typed, load_sam_template
+from tests.helpers import TEMPLATE_DIR, bake, bake_typed, load_sam_template, run
 
 BIN = Path(sys.executable).parent
 DEVCONTAINER_SCHEMA = TEMPLATE_DIR.parent / "shared" / "schemas" / "devContainer.base.schema.json"
@@ -36,10 +35,7 @@ def project(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
 
 
 def validate(*args: str | Path, cwd: Path) -> None:
-    result = subprocess.run(
-        [str(arg) for arg in args], cwd=cwd, capture_output=True, text=True, check=False
-    )
-    assert result.returncode == 0, f"{args[0]}:\n{result.stdout}\n{result.stderr}"
+    run([str(arg) for arg in args], cwd)
 
 
 def test_hadolint(project: Path) -> None:
