@@ -56,7 +56,7 @@ class Peer:
 
 def peers() -> list[Peer]:
     return [
-        Peer("generated project", "config.aws_lambda.handler"),
+        Peer("generated project", "config.web_function.handler"),
         Peer(
             "stock startproject + apig-wsgi", "stock_apig_wsgi.handler", settings="stock.settings"
         ),

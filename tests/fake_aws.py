@@ -62,12 +62,15 @@ elif args[:2] == ["lambda", "invoke"] and os.environ.get("FAKE_INVOKE_RESULT"):
 elif args[:2] == ["lambda", "invoke"]:
     with open(args[-1], "w") as result:
         if os.environ.get("FAKE_MIGRATION_FAILS"):
-            json.dump({"errorMessage": "Applying shop.0002_price...ProgrammingError: boom",
-                       "errorType": "MigrationFailed"}, result)
+            failed = {"command": ["migrate"], "exit_status": 1,
+                      "stdout": "  Applying shop.0002_price...",
+                      "stderr": "ProgrammingError: boom\n"}
+            json.dump({"errorMessage": json.dumps(failed), "errorType": "InvocationFailed"},
+                      result)
             print("Unhandled")
         else:
-            json.dump({"status": "migrated",
-                       "output": "  Applying shop.0002_price... OK\n"}, result)
+            json.dump({"command": ["migrate"], "exit_status": 0,
+                       "stdout": "  Applying shop.0002_price... OK\n", "stderr": ""}, result)
             print("None")
 else:
     print(f"fake {name}: unexpected {args}", file=sys.stderr)

@@ -86,11 +86,10 @@ class LambdaImage:
 
     def command(self, function: str) -> list[str]:
         final = self.stages[-1]
-        command = json.loads(final.instruction("ENTRYPOINT")) + json.loads(final.instruction("CMD"))
         image_config = self.template["Resources"][function]["Properties"].get("ImageConfig", {})
-        if "EntryPoint" in image_config:
-            command = image_config["EntryPoint"] + image_config.get("Command", [])
-        return [self.in_project(part) for part in command]
+        entrypoint = image_config.get("EntryPoint", json.loads(final.instruction("ENTRYPOINT")))
+        command = image_config.get("Command", json.loads(final.instruction("CMD")))
+        return [self.in_project(part) for part in entrypoint + command]
 
     def environment(self, function: str, parameters: dict[str, str]) -> dict[str, str]:
         return {

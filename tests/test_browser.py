@@ -57,7 +57,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     try:
         banner = process.stdout.readline()
-        assert banner.startswith("Serving through config.aws_lambda.handler"), banner
+        assert banner.startswith("Serving through config.web_function.handler"), banner
         yield f"http://127.0.0.1:{port}"
     finally:
         process.terminate()

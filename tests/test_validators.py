@@ -137,13 +137,14 @@ def test_one_image_two_functions(tmp_path: Path) -> None:
     assert web["Properties"]["PackageType"] == migrations["Properties"]["PackageType"] == "Image"
     assert web["Properties"]["FunctionUrlConfig"] == {"AuthType": "NONE"}
     assert "FunctionUrlConfig" not in migrations["Properties"]
-    entrypoint = migrations["Properties"]["ImageConfig"]["EntryPoint"]
-    assert entrypoint == ["/app/bin/lambda-migrate"]
+    assert migrations["Properties"]["ImageConfig"] == {
+        "Command": ["config.migrations_function.handler"]
+    }, "the image's own entrypoint: nothing runs before the runtime client asks for an event"
     assert (project / "bin" / "lambda-migrate").stat().st_mode & 0o111
     dockerfile = (project / "Dockerfile").read_text()
     assert re.search(r"^WORKDIR /app$", dockerfile, re.MULTILINE)
     assert 'ENTRYPOINT ["/app/.venv/bin/python", "-m", "awslambdaric"]' in dockerfile
-    assert 'CMD ["config.aws_lambda.handler"]' in dockerfile
+    assert 'CMD ["config.web_function.handler"]' in dockerfile
     assert migrations["Properties"]["Timeout"] > template["Globals"]["Function"]["Timeout"]
     assert template["Globals"]["Function"]["AutoPublishAlias"] == "live"
     assert template["Globals"]["Function"]["LoggingConfig"] == {"LogFormat": "JSON"}

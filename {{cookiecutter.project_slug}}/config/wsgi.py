@@ -1,4 +1,4 @@
-"""WSGI entry point for any WSGI server. On Lambda, config.aws_lambda wraps it."""
+"""WSGI entry point for any WSGI server. On Lambda, config.web_function wraps it."""
 
 import os
 

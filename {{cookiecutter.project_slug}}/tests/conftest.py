@@ -10,8 +10,9 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from django.test import override_settings
 
+import config.migrations_function
 import config.settings.test
-from config.aws_lambda import Handler, make_handler
+from config.web_function import Handler, make_handler
 from tests.environment import LAMBDA_ENVIRONMENT, load_lambda_settings, settings_in
 
 # Test-only choices the Lambda settings must not replace.
@@ -56,10 +57,17 @@ def lambda_settings(settings, lambda_environment, collected_static):
 
 @pytest.fixture
 def lambda_handler(lambda_settings) -> Iterator[Handler]:
-    """config.aws_lambda's handler, built under the Lambda settings."""
+    """config.web_function's handler, built under the Lambda settings."""
     # Like Django's test client, keep the test database's connection open across requests.
     for signal in (request_started, request_finished):
         signal.disconnect(close_old_connections)
     yield make_handler(get_wsgi_application())
     for signal in (request_started, request_finished):
         signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def keep_test_connection(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The migrations handler keeps the test database's connection open, as Django's test
+    client does with request signals; on Lambda it closes stale connections."""
+    monkeypatch.setattr(config.migrations_function, "close_old_connections", lambda: None)

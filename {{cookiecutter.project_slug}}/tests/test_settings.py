@@ -53,7 +53,8 @@ def test_allowed_hosts_default_to_function_urls_of_the_region(lambda_environment
     values = load_lambda_settings()
 
     assert values["ALLOWED_HOSTS"] == [f".lambda-url.{REGION}.on.aws"]
-    assert values["CSRF_TRUSTED_ORIGINS"] == [f"https://*.lambda-url.{REGION}.on.aws"]
+    # Not everyone's Function URLs: same-origin POSTs need no entry.
+    assert values["CSRF_TRUSTED_ORIGINS"] == []
 
 
 def test_allowed_hosts_follow_the_function_region(lambda_environment, monkeypatch) -> None:
@@ -79,6 +80,49 @@ def test_allowed_hosts_from_environment(lambda_environment, monkeypatch) -> None
         "https://www.example.com",
         "https://*.example.org",
     ]
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "https://www.example.com",
+        "www.example.com/",
+        "www.example.com/admin",
+        "www.example.com:443",
+        "*.example.com",
+        "*",
+    ],
+)
+def test_allowed_hosts_refuse_what_is_not_a_host_name(
+    lambda_environment, monkeypatch, host: str
+) -> None:
+    monkeypatch.setenv("DJANGO_ALLOWED_HOSTS", f"ok.example.com,{host}")
+
+    with pytest.raises(ImproperlyConfigured) as refused:
+        load_lambda_settings()
+
+    assert str(refused.value) == (
+        f"DJANGO_ALLOWED_HOSTS has {host!r}: give bare host names, comma-separated, without "
+        "scheme, port or path, e.g. www.example.com; a leading dot (.example.com) also allows "
+        "every subdomain."
+    )
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        " " * 51,
+        "ab" * 40,
+        "short-but-random-9f8e7d6c5b4a",
+        "django-insecure-" + "0f8c2b6e9d4a7f1c3e5b8d0a2c4e6f8a1b3d5f7a9c",
+    ],
+    ids=["spaces", "few-characters", "short", "insecure-prefix"],
+)
+def test_weak_secret_keys_are_refused(lambda_environment, monkeypatch, key: str) -> None:
+    monkeypatch.setenv("DJANGO_SECRET_KEY", key)
+
+    with pytest.raises(ImproperlyConfigured, match="DJANGO_SECRET_KEY is too weak: use at least"):
+        load_lambda_settings()
 
 
 def test_empty_allowed_hosts_means_the_default(lambda_environment, monkeypatch) -> None:
@@ -111,6 +155,19 @@ def test_database_from_url_reused_with_health_checks(lambda_environment) -> None
     assert database["NAME"] == "app"
     assert database["CONN_MAX_AGE"] == 600
     assert database["CONN_HEALTH_CHECKS"] is True
+
+
+def test_database_connect_timeout_defaults_to_five_seconds(lambda_environment) -> None:
+    assert load_lambda_settings()["DATABASES"]["default"]["OPTIONS"] == {"connect_timeout": 5}
+
+
+def test_database_connect_timeout_from_the_url(lambda_environment, monkeypatch) -> None:
+    url = LAMBDA_ENVIRONMENT["DATABASE_URL"] + "?connect_timeout=12&sslmode=require"
+    monkeypatch.setenv("DATABASE_URL", url)
+
+    options = load_lambda_settings()["DATABASES"]["default"]["OPTIONS"]
+
+    assert options == {"connect_timeout": 12, "sslmode": "require"}
 
 
 def test_nothing_is_written_outside_tmp(lambda_environment) -> None:

@@ -20,6 +20,12 @@ def test_home_page_refuses_post(client: Client) -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/", "/live/", "/health/"])
+def test_head_is_answered_where_get_is(client: Client, path: str) -> None:
+    assert client.head(path).status_code == 200
+
+
+@pytest.mark.django_db
 def test_health(client: Client) -> None:
     response = client.get("/health/")
 

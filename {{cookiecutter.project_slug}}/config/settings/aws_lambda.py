@@ -24,8 +24,33 @@ def required(name: str) -> str:
     return value
 
 
+def secret_key() -> str:
+    """DJANGO_SECRET_KEY, refused unless `check --deploy` would accept it (security.W009)."""
+    key = required("DJANGO_SECRET_KEY")
+    if len(key) < 50 or len(set(key)) < 5 or key.startswith("django-insecure-"):
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY is too weak: use at least 50 random characters, not "
+            "starting with 'django-insecure-', e.g. the output of "
+            "python -c 'import secrets; print(secrets.token_urlsafe(50))'."
+        )
+    return key
+
+
+def host_names(value: str) -> list[str]:
+    """DJANGO_ALLOWED_HOSTS' entries, refused unless each is a bare host name."""
+    hosts = [host.strip() for host in value.split(",") if host.strip()]
+    for host in hosts:
+        if "://" in host or "/" in host or ":" in host or "*" in host:
+            raise ImproperlyConfigured(
+                f"DJANGO_ALLOWED_HOSTS has {host!r}: give bare host names, comma-separated, "
+                "without scheme, port or path, e.g. www.example.com; a leading dot "
+                "(.example.com) also allows every subdomain."
+            )
+    return hosts
+
+
 DEBUG = False
-SECRET_KEY = required("DJANGO_SECRET_KEY")
+SECRET_KEY = secret_key()
 
 # The hosts this function answers for. A Function URL's host is only known after the first
 # deploy, so by default any Function URL host in the function's region is allowed: a fresh
@@ -33,13 +58,14 @@ SECRET_KEY = required("DJANGO_SECRET_KEY")
 # DJANGO_ALLOWED_HOSTS (comma-separated) to pin the exact Function URL host and add a custom
 # domain. Lambda sets AWS_REGION; the fallback covers the image build and scripts.
 AWS_REGION = os.environ.get("AWS_REGION", "{{ cookiecutter.aws_region }}")
-allowed_hosts = os.environ.get("DJANGO_ALLOWED_HOSTS") or f".lambda-url.{AWS_REGION}.on.aws"
-ALLOWED_HOSTS = [host.strip() for host in allowed_hosts.split(",") if host.strip()]
-# Same-origin POSTs pass Django's Origin check on their own; these also admit forms posted
-# from another allowed host (a custom domain in front of the Function URL). A leading dot in
-# ALLOWED_HOSTS means "and subdomains", which CSRF_TRUSTED_ORIGINS spells "*.".
+named_hosts = host_names(os.environ.get("DJANGO_ALLOWED_HOSTS", ""))
+ALLOWED_HOSTS = named_hosts or [f".lambda-url.{AWS_REGION}.on.aws"]
+# Same-origin POSTs pass Django's Origin check on their own, so the default trusts no other
+# origin: trusting the region's Function URLs would admit forms posted from anyone's
+# function. Hosts you name are trusted, so a custom domain in front of the Function URL can
+# post to it. A leading dot means "and subdomains", which CSRF_TRUSTED_ORIGINS spells "*.".
 CSRF_TRUSTED_ORIGINS = [
-    f"https://*{host}" if host.startswith(".") else f"https://{host}" for host in ALLOWED_HOSTS
+    f"https://*{host}" if host.startswith(".") else f"https://{host}" for host in named_hosts
 ]
 
 # Function URLs, API Gateway and ALB all set X-Forwarded-Proto themselves, and apig-wsgi
@@ -58,12 +84,16 @@ SILENCED_SYSTEM_CHECKS = [
 ]
 
 # One connection per execution environment, reused across warm invocations; the health
-# check reconnects when a connection died while the environment was frozen.
+# check reconnects when a connection died while the environment was frozen. A database host
+# that accepts and never answers would otherwise hold a request until the function's
+# timeout: connecting gives up after 5 s unless DATABASE_URL says ?connect_timeout=N.
 DATABASES = {
     "default": dj_database_url.parse(
         required("DATABASE_URL"), conn_max_age=600, conn_health_checks=True
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 
 # collectstatic runs when the image is built; WhiteNoise serves the hashed, compressed files.
 STORAGES = {
@@ -79,10 +109,13 @@ MEDIA_ROOT = "/tmp/media"
 REMOTE_MANAGEMENT_COMMANDS = [
     "check",
     "createsuperuser",
+    "flush",
     "migrate",
-    "migrate_with_lock",
     "showmigrations",
 ]
+# Of those, the ones that destroy data: they run only when the invocation names the database
+# ("confirm_database"), as a reset does. Migrating backwards always needs it too.
+DESTRUCTIVE_REMOTE_COMMANDS = ["flush"]
 
 # Logs go to stdout, which Lambda sends to CloudWatch. awslambdaric attaches its own handler
 # to the root logger before it imports the handler module (each line gets the request id,

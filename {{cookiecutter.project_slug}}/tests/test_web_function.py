@@ -23,7 +23,7 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.db import connection
 from django.utils.html import escape
 
-from config.aws_lambda import Handler, InvalidEvent, without_duplicate_cookies
+from config.web_function import Handler, InvalidEvent
 from tests.environment import LAMBDA_ENVIRONMENT, load_lambda_settings
 from tests.events import (
     ALB_HOST,
@@ -293,33 +293,187 @@ def test_base64_request_body(lambda_handler: Handler) -> None:
     assert body_json(response)["body"] == "héllo"
 
 
-def test_without_duplicate_cookies_drops_the_header() -> None:
-    event = {"version": "2.0", "cookies": ["a=1"], "headers": {"Cookie": "a=1", "host": "h"}}
+@pytest.fixture
+def every_event_host(lambda_settings) -> None:
+    lambda_settings.ALLOWED_HOSTS = [FUNCTION_URL_HOST, HTTP_API_HOST, REST_API_HOST, ALB_HOST]
 
-    assert without_duplicate_cookies(event) == {
-        "version": "2.0",
-        "cookies": ["a=1"],
-        "headers": {"host": "h"},
-    }
-    assert event["headers"] == {"Cookie": "a=1", "host": "h"}, "the event is left as it was"
+
+@pytest.mark.urls("tests.urls")
+def test_a_cookie_only_in_the_header_survives(lambda_handler: Handler) -> None:
+    event = function_url_event(
+        path="/echo/", cookies=["a=1"], headers={"cookie": "a=1; only_here=2"}
+    )
+
+    response = lambda_handler(event, None)
+
+    assert body_json(response)["cookies"] == {"a": "1", "only_here": "2"}
+
+
+@pytest.mark.usefixtures("every_event_host")
+@pytest.mark.urls("tests.urls")
+@pytest.mark.parametrize(
+    ("event", "expected"),
+    [
+        (function_url_event(path="/echo/", cookies=["name=caf€"]), {"cookies": {"name": "caf€"}}),
+        (
+            function_url_event(path="/echo/", headers={"cookie": "odd=caf€; theme=dark"}),
+            {"cookies": {"odd": "caf€", "theme": "dark"}},
+        ),
+        (function_url_event(path="/echo/", query="next=€"), {"query": {"next": ["€"]}}),
+        (function_url_event(path="/echo/", query="q=\ud800"), {"query": {"q": ["\ufffd"]}}),
+        (rest_api_event(path="/echo/", query="next=€"), {"query": {"next": ["€"]}}),
+        (alb_event(path="/echo/", query="next=é"), {"query": {"next": ["é"]}}),
+        (
+            rest_api_event(path="/echo/", headers={"Cookie": "name=café"}),
+            {"cookies": {"name": "café"}},
+        ),
+    ],
+    ids=[
+        "v2-cookie",
+        "v2-cookie-header",
+        "v2-query",
+        "v2-surrogate",
+        "v1-query",
+        "alb-query",
+        "v1-cookie",
+    ],
+)
+def test_text_outside_latin_1_reaches_django_decoded(
+    lambda_handler: Handler, event: dict[str, Any], expected: dict[str, Any]
+) -> None:
+    """PEP 3333: environ strings hold bytes as Latin-1; apig-wsgi passes event text as is."""
+    response = lambda_handler(event, None)
+
+    assert response["statusCode"] == 200
+    echoed = body_json(response)
+    assert {key: echoed[key] for key in expected} == expected
+
+
+@pytest.mark.parametrize("path", ["/€", "/caf%C3%A9/", "/\udc80", "/%FF"])
+def test_odd_paths_are_not_found(lambda_handler: Handler, path: str) -> None:
+    assert lambda_handler(function_url_event(path=path), None)["statusCode"] == 404
+
+
+def test_an_odd_cookie_does_not_break_pages(lambda_handler: Handler) -> None:
+    event = function_url_event(path="/", cookies=["csrftoken=€€€", "sessionid=\ud800"])
+
+    assert lambda_handler(event, None)["statusCode"] == 200
+
+
+@pytest.mark.usefixtures("every_event_host")
+@pytest.mark.urls("tests.urls")
+@pytest.mark.parametrize("make_event", [rest_api_event, alb_event, function_url_event])
+def test_remote_addr_is_the_address_aws_saw(lambda_handler: Handler, make_event) -> None:
+    """A client can write X-Forwarded-For; AWS appends (v1, ALB) or reports (v2) its own."""
+    forged = {"x-forwarded-for": f"203.0.113.66, {SOURCE_IP}"}
+
+    response = lambda_handler(make_event(path="/echo/", headers=forged), None)
+
+    assert body_json(response)["remote_addr"] == SOURCE_IP
+
+
+@pytest.mark.usefixtures("every_event_host")
+@pytest.mark.urls("tests.urls")
+def test_remote_addr_behind_rest_api_is_its_source_ip(lambda_handler: Handler) -> None:
+    event = rest_api_event(path="/echo/", headers={"X-Forwarded-For": "203.0.113.66"})
+    event["requestContext"]["identity"]["sourceIp"] = "192.0.2.10"
+
+    assert body_json(lambda_handler(event, None))["remote_addr"] == "192.0.2.10"
+
+
+@pytest.mark.usefixtures("every_event_host")
+@pytest.mark.urls("tests.urls")
+def test_alb_keeps_every_set_cookie(lambda_handler: Handler) -> None:
+    response = lambda_handler(alb_event(path="/two-cookies/"), None)
+
+    set_cookie = response["multiValueHeaders"]["Set-Cookie"]
+    assert [value.split(";")[0].strip() for value in set_cookie] == [
+        "first=1",
+        "second=2",
+    ]
+
+
+def test_alb_without_multi_value_headers_is_refused(lambda_handler: Handler) -> None:
+    event = alb_event(path="/")
+    event["headers"] = {name: values[-1] for name, values in event.pop("multiValueHeaders").items()}
+
+    with pytest.raises(InvalidEvent, match=r"lambda\.multi_value_headers\.enabled"):
+        lambda_handler(event, None)
+
+
+def set_field(event: dict[str, Any], field: str, value: object) -> dict[str, Any]:
+    *parents, name = field.split(".")
+    target = event
+    for key in parents:
+        target = target[key]
+    target[name] = value
+    return event
 
 
 @pytest.mark.parametrize(
-    "event",
+    ("make_event", "field", "value", "problem"),
     [
-        {"version": "2.0", "headers": {"cookie": "a=1"}},
-        {"version": "2.0", "cookies": [], "headers": {"cookie": "a=1"}},
-        {"version": "1.0", "cookies": ["a=1"], "headers": {"cookie": "a=1"}},
-        {"version": "2.0", "cookies": ["a=1"], "headers": {"host": "h"}},
+        (function_url_event, "headers", None, "a 2.0 event needs headers"),
+        (function_url_event, "headers", ["host"], "headers must be an object of strings"),
+        (function_url_event, "headers", "host: x", "headers must be an object of strings"),
+        (function_url_event, "headers", {"host": 1}, "headers must be an object of strings"),
+        (function_url_event, "rawPath", None, "a 2.0 event needs rawPath"),
+        (function_url_event, "rawQueryString", 3, "rawQueryString must be a string"),
+        (function_url_event, "cookies", [1], "cookies must be a list of strings"),
+        (function_url_event, "cookies", "a=1", "cookies must be a list of strings"),
+        (function_url_event, "body", {"a": 1}, "body must be a string"),
+        (function_url_event, "isBase64Encoded", "yes", "isBase64Encoded must be true or false"),
+        (function_url_event, "requestContext.http.method", None, "needs requestContext.http"),
+        (function_url_event, "requestContext.http", "GET", "needs requestContext.http.method"),
+        (rest_api_event, "httpMethod", None, "a 1.0 event needs httpMethod"),
+        (rest_api_event, "queryStringParameters", "a=1", "queryStringParameters must be an"),
+        (rest_api_event, "multiValueHeaders", {"Host": "x"}, "multiValueHeaders must be an"),
+        (rest_api_event, "requestContext.identity", None, "identity.sourceIp"),
+        (alb_event, "path", 7, "path must be a string"),
+        (alb_event, "multiValueQueryStringParameters", {"a": "1"}, "must be an object of lists"),
     ],
 )
-def test_without_duplicate_cookies_keeps_the_only_copy(event: dict[str, Any]) -> None:
-    assert without_duplicate_cookies(event) is event
+def test_fields_of_the_wrong_type_are_invalid_events(
+    lambda_handler: Handler, make_event, field: str, value: object, problem: str
+) -> None:
+    event = set_field(make_event(path="/"), field, value)
+
+    with pytest.raises(InvalidEvent, match=re.escape(problem)):
+        lambda_handler(event, None)
+
+
+def test_a_base64_body_that_is_not_ascii_is_an_invalid_event(lambda_handler: Handler) -> None:
+    event = function_url_event(method="POST", path="/", body="ignored")
+    event.update(body="€€€€", isBase64Encoded=True)
+
+    with pytest.raises(InvalidEvent, match="the body is not base64"):
+        lambda_handler(event, None)
+
+
+def test_a_post_from_another_function_url_fails_the_origin_check(
+    lambda_handler: Handler, caplog: pytest.LogCaptureFixture
+) -> None:
+    other = f"https://someone-else.lambda-url.{FUNCTION_URL_HOST.split('.')[2]}.on.aws"
+    event = function_url_event(method="POST", path="/admin/login/", headers={"origin": other})
+
+    response = lambda_handler(event, None)
+
+    assert response["statusCode"] == 403
+    assert f"Origin checking failed - {other} does not match any trusted origins." in caplog.text
+
+
+def test_live_never_touches_the_database(lambda_handler: Handler) -> None:
+    """No django_db mark: pytest-django fails any database access here."""
+    response = lambda_handler(function_url_event(path="/live/"), None)
+
+    assert response["statusCode"] == 200
+    assert body_json(response) == {"status": "ok"}
+    assert "no-cache" in response["headers"]["cache-control"]
 
 
 SERVE_REQUESTS = """
 import sys
-from config.aws_lambda import handler
+from config.web_function import handler
 from tests.events import function_url_event
 for path in sys.argv[1:]:
     print(path, handler(function_url_event(path=path), None)["statusCode"])
