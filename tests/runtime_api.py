@@ -47,6 +47,7 @@ class RuntimeAPI:
         self.pending: queue.Queue[tuple[str, bytes]] = queue.Queue()
         self.results: dict[str, queue.Queue[Result]] = {}
         self.init_errors: list[Result] = []
+        self.asked_for_event = threading.Event()  # the runtime client's first `next`
         self.server = Server(("127.0.0.1", 0), self._handler_class())
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -85,6 +86,15 @@ class RuntimeAPI:
                     raise AssertionError(self._exit_report()) from None
         raise AssertionError(f"no answer to the invocation within {timeout} s")
 
+    def wait_until_ready(self, timeout: float = 60) -> None:
+        """Until the runtime client asks for its first event: its init phase is over."""
+        deadline = time.monotonic() + timeout
+        while not self.asked_for_event.wait(0.1):
+            if self.process is not None and self.process.poll() is not None:
+                raise AssertionError(self._exit_report())
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the function did not ask for an event within {timeout} s")
+
     def _exit_report(self) -> str:
         report = f"the function exited with status {self.process.returncode}"
         if self.init_errors:
@@ -110,6 +120,7 @@ class RuntimeAPI:
             def do_GET(self) -> None:
                 if self.path != f"{PREFIX}/invocation/next":
                     return self._reply(404, {"errorMessage": f"unknown path {self.path}"})
+                api.asked_for_event.set()
                 request_id, event = api.pending.get()
                 self._reply(
                     200,

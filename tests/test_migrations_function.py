@@ -1,5 +1,5 @@
-"""The migrations function as Lambda runs it: template.yaml's entrypoint and command, the
-real awslambdaric against a local Runtime API, a real Postgres database."""
+"""The migrations function as Lambda runs it: template.yaml's image command, the real
+awslambdaric against a local Runtime API, a real Postgres database."""
 
 from __future__ import annotations
 
@@ -9,14 +9,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import psycopg
 import pytest
 
-from tests.helpers import DEFAULT_SLUG
+from tests.helpers import DEFAULT_SLUG, postgres_url
 from tests.lambda_image import LambdaImage, generated_events, parameters
-from tests.postgres import fresh_database, tables
+from tests.postgres import fresh_database, silent_database, tables
 from tests.runtime_api import Result, RuntimeAPI
+
+PASSWORD = "a long and unusual passphrase"
 
 
 @contextmanager
@@ -31,7 +34,20 @@ def migrated_tables(database_url: str) -> set[str]:
     return {name for name in tables(database_url) if name.startswith(("django_", "auth_"))}
 
 
-@pytest.fixture
+def ok(result: Result) -> dict[str, Any]:
+    assert result.kind == "response", result.body
+    assert result.body["exit_status"] == 0
+    return result.body
+
+
+def failed(result: Result) -> dict[str, Any]:
+    """The one error shape: InvocationFailed, its message the result as JSON."""
+    assert result.kind == "error", result.body
+    assert result.body["errorType"] == "InvocationFailed", result.body
+    return json.loads(result.body["errorMessage"])
+
+
+@pytest.fixture(scope="module")
 def events(lambda_image: LambdaImage) -> ModuleType:
     return generated_events(lambda_image)
 
@@ -42,80 +58,82 @@ def database_url() -> Iterator[str]:
         yield url
 
 
-def test_first_run_creates_the_schema_and_the_second_does_nothing(
+@pytest.fixture(scope="module")
+def shared_database() -> Iterator[str]:
+    with fresh_database() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def function(lambda_image: LambdaImage, shared_database: str) -> Iterator[RuntimeAPI]:
+    """One warm function, migrated, for the scenarios that leave the schema as they found it."""
+    with migrations_function(lambda_image, shared_database) as function:
+        ok(function.invoke({}))
+        yield function
+
+
+def test_nothing_is_migrated_before_the_first_invocation(
     lambda_image: LambdaImage, database_url: str
 ) -> None:
     with migrations_function(lambda_image, database_url) as function:
-        first = function.invoke({})
+        function.wait_until_ready()
+        before = tables(database_url)
+        shown = ok(function.invoke({"manage": ["showmigrations", "auth"]}))
+        after_command = tables(database_url)
+        first = ok(function.invoke({}))
+        again = ok(function.invoke({}))
 
-    assert first.kind == "response", first.body
-    assert first.body["status"] == "migrated"
-    assert "Applying auth.0001_initial... OK" in first.body["output"]
+    assert before == set(), "a cold start does nothing to the database"
+    assert " [ ] 0001_initial" in shown["stdout"]
+    assert after_command == set(), "a management command never migrates"
+    assert first["command"] == ["migrate"]
+    assert "Applying auth.0001_initial... OK" in first["stdout"]
     assert {"django_migrations", "auth_user", "django_content_type"} <= migrated_tables(
         database_url
     )
-
-    with migrations_function(lambda_image, database_url) as function:
-        second = function.invoke({})
-
-    assert second.kind == "response", second.body
-    assert "No migrations to apply." in second.body["output"]
-
-
-def test_a_warm_function_migrates_again(lambda_image: LambdaImage, database_url: str) -> None:
-    with migrations_function(lambda_image, database_url) as function:
-        function.invoke({})
-        again = function.invoke({})
-
-    assert again.kind == "response", again.body
-    assert "No migrations to apply." in again.body["output"]
+    assert "No migrations to apply." in again["stdout"], "a warm function migrates again"
 
 
 def test_two_runs_at_once_queue_on_the_lock(lambda_image: LambdaImage, database_url: str) -> None:
+    """The migrations and a plain `migrate` command, at once, in two execution environments."""
     with (
         migrations_function(lambda_image, database_url) as one,
         migrations_function(lambda_image, database_url) as other,
     ):
-        results = [one.invoke({}), other.invoke({})]
+        pushed = [one.push({}), other.push({"manage": ["migrate"]})]
+        results = [one.result(pushed[0]), other.result(pushed[1])]
 
-    assert [result.kind for result in results] == ["response", "response"], results
-    outputs = [result.body["output"] for result in results]
+    outputs = [ok(result)["stdout"] for result in results]
     assert all("Waiting for the migrations lock" in output for output in outputs)
     applied = [output for output in outputs if "Applying auth.0001_initial... OK" in output]
     assert len(applied) == 1, "exactly one run applied the migrations"
     assert {"django_migrations", "auth_user"} <= migrated_tables(database_url)
 
 
-def error_message(result: Result) -> str:
-    assert result.kind == "error", result.body
-    assert result.body["errorType"] == "MigrationFailed"
-    return result.body["errorMessage"]
-
-
 def test_reset_needs_the_database_name(lambda_image: LambdaImage, database_url: str) -> None:
     database = database_url.rsplit("/", 1)[1]
     with migrations_function(lambda_image, database_url) as function:
-        function.invoke({})
+        ok(function.invoke({}))
         with psycopg.connect(database_url) as connection:
             connection.execute("INSERT INTO auth_group (name) VALUES ('kept')")
 
         refused = [
             function.invoke({"reset_database": True}),
-            function.invoke({"reset_database": "yes"}),
             function.invoke({"reset_database": "other_database"}),
+            function.invoke({"reset_database": database, "manage": ["check"]}),
         ]
-        for result in refused:
-            message = error_message(result)
-            assert f"--confirm must be its name, '{database}'" in message
-            assert "Nothing was changed." in message
+        for result in refused[:2]:
+            stderr = failed(result)["stderr"]
+            assert f'"reset_database" must be its name, {database!r}.' in stderr
+            assert "Nothing was changed." in stderr
+        assert failed(refused[2])["stderr"].startswith("A reset runs on its own")
         with psycopg.connect(database_url) as connection:
             assert connection.execute("SELECT name FROM auth_group").fetchall() == [("kept",)]
 
-        reset = function.invoke({"reset_database": database})
+        reset = ok(function.invoke({"reset_database": database}))
 
-    assert reset.kind == "response", reset.body
-    assert f"Reset '{database}': dropped every table." in reset.body["output"]
-    assert "Applying auth.0001_initial... OK" in reset.body["output"]
+    assert f"Reset '{database}': dropped every table." in reset["stdout"]
+    assert "Applying auth.0001_initial... OK" in reset["stdout"]
     with psycopg.connect(database_url) as connection:
         assert connection.execute("SELECT name FROM auth_group").fetchall() == []
 
@@ -136,88 +154,144 @@ def test_a_broken_migration_fails_the_invocation_with_its_error(
     )
 
     with migrations_function(lambda_image, database_url, project=project) as function:
-        result = function.invoke({})
+        result = failed(function.invoke({}))
+        again = failed(function.invoke({}))
 
-    message = error_message(result)
-    assert f"Applying {DEFAULT_SLUG}.0001_broken..." in message
-    assert 'relation "no_such_table" does not exist' in message
+    assert result["exit_status"] == 1
+    assert f"Applying {DEFAULT_SLUG}.0001_broken..." in result["stdout"]
+    assert 'relation "no_such_table" does not exist' in result["stderr"]
+    assert 'relation "no_such_table" does not exist' in again["stderr"], "never swallowed"
+
+
+def test_a_dropped_connection_is_replaced(function: RuntimeAPI, shared_database: str) -> None:
+    """A database restart or failover while the function is warm."""
+    name = shared_database.rsplit("/", 1)[1]
+    with psycopg.connect(postgres_url("postgres"), autocommit=True) as admin:
+        dropped = admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", [name]
+        ).fetchall()
+    assert dropped, "the warm function held a connection"
+
+    assert "No migrations to apply." in ok(function.invoke({}))["stdout"]
 
 
 def test_management_commands_return_their_output(
-    lambda_image: LambdaImage, database_url: str
+    function: RuntimeAPI, shared_database: str
 ) -> None:
-    with migrations_function(lambda_image, database_url) as function:
-        function.invoke({})
-        shown = function.invoke({"manage": ["showmigrations", "auth"]})
-        created = function.invoke(
+    shown = ok(function.invoke({"manage": ["showmigrations", "auth"]}))
+    created = ok(
+        function.invoke(
             {
                 "manage": ["createsuperuser", "--username", "ops", "--email", "ops@example.com"],
-                "environment": {"DJANGO_SUPERUSER_PASSWORD": "a long and unusual passphrase"},
+                "environment": {"DJANGO_SUPERUSER_PASSWORD": PASSWORD},
             }
         )
-
-    assert shown.kind == "response", shown.body
-    assert shown.body["exit_status"] == 0
-    assert " [X] 0001_initial" in shown.body["stdout"]
-    assert created.body["stdout"] == "Superuser created successfully.\n"
-    with psycopg.connect(database_url) as connection:
-        users = connection.execute("SELECT username, is_superuser FROM auth_user").fetchall()
-    assert users == [("ops", True)]
-
-
-def test_migrate_as_a_management_command_on_a_fresh_database(
-    lambda_image: LambdaImage, database_url: str
-) -> None:
-    with migrations_function(lambda_image, database_url) as function:
-        function.invoke({})  # the start-up run
-        with psycopg.connect(database_url, autocommit=True) as connection:
-            connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-        result = function.invoke({"manage": ["migrate"]})
-
-    assert result.kind == "response", result.body
-    assert "Applying auth.0001_initial... OK" in result.body["stdout"]
-    assert {"django_migrations", "auth_user"} <= migrated_tables(database_url)
-
-
-def test_commands_off_the_allowlist_are_refused(
-    lambda_image: LambdaImage, database_url: str
-) -> None:
-    with migrations_function(lambda_image, database_url) as function:
-        result = function.invoke({"manage": ["flush", "--noinput"]})
-        assert function.invoke({"manage": ["check"]}).kind == "response", "still serving"
-
-    assert result.kind == "error"
-    assert result.body["errorType"] == "CommandRefused"
-    assert result.body["errorMessage"].startswith(
-        "'flush' may not run remotely. REMOTE_MANAGEMENT_COMMANDS allows: check, createsuperuser,"
     )
-    assert {"django_migrations", "auth_user"} <= migrated_tables(database_url), "nothing flushed"
+    weak = failed(
+        function.invoke(
+            {
+                "manage": ["createsuperuser", "--username", "weak", "--email", "w@example.com"],
+                "environment": {"DJANGO_SUPERUSER_PASSWORD": "password"},
+            }
+        )
+    )
+    # No password passed: createsuperuser must not find the earlier one in the environment.
+    later = ok(
+        function.invoke(
+            {"manage": ["createsuperuser", "--username", "later", "--email", "l@example.com"]}
+        )
+    )
+
+    assert " [X] 0001_initial" in shown["stdout"]
+    assert created["stdout"] == later["stdout"] == "Superuser created successfully.\n"
+    assert "This password is too common." in weak["stderr"]
+    with psycopg.connect(shared_database) as connection:
+        users = connection.execute(
+            "SELECT username, password LIKE '!%%' FROM auth_user ORDER BY id"
+        ).fetchall()
+    assert users == [("ops", False), ("later", True)], "later's password is unusable"
 
 
-def test_a_failing_command_reports_failure_with_its_output(
-    lambda_image: LambdaImage, database_url: str
+@pytest.mark.parametrize(
+    "argv",
+    [["check", "--help"], ["migrate", "-h"], ["showmigrations", "--version"], ["check", "--bad"]],
+)
+def test_argparse_exits_are_answered_and_serving_goes_on(
+    function: RuntimeAPI, argv: list[str]
 ) -> None:
-    with migrations_function(lambda_image, database_url) as function:
-        result = function.invoke({"manage": ["migrate", "no_such_app"]})
+    result = function.invoke({"manage": argv})
 
-    assert result.kind == "error"
-    assert result.body["errorType"] == "CommandFailed"
-    failure = json.loads(result.body["errorMessage"])
-    assert failure["exit_status"] == 1
-    assert "No installed app with label 'no_such_app'." in failure["stderr"]
+    if argv[-1] == "--bad":
+        assert "unrecognized arguments: --bad" in failed(result)["stderr"]
+    else:
+        assert ok(result)["stdout"]
+    assert function.process.poll() is None, "the runtime process is still running"
+    assert ok(function.invoke({"manage": ["check"]}))
+
+
+def test_destroying_data_needs_the_database_name(
+    function: RuntimeAPI, shared_database: str
+) -> None:
+    database = shared_database.rsplit("/", 1)[1]
+    backwards = {"manage": ["migrate", "auth", "zero"]}
+
+    refused = [
+        failed(function.invoke(backwards)),
+        failed(function.invoke({**backwards, "confirm_database": "other"})),
+        failed(function.invoke({"manage": ["flush", "--noinput"]})),
+    ]
+    kept = migrated_tables(shared_database)
+    confirmed = ok(function.invoke({**backwards, "confirm_database": database}))
+    dropped = migrated_tables(shared_database)
+    ok(function.invoke({}))
+
+    for result in refused:
+        assert result["exit_status"] == 2
+        reason = f'"confirm_database" must be the database\'s name, {database!r}.'
+        assert reason in result["stderr"]
+    assert "auth_user" in kept
+    assert "Unapply all migrations: auth" in confirmed["stdout"]
+    assert "auth_user" not in dropped
+
+
+def test_commands_off_the_allowlist_are_refused(function: RuntimeAPI) -> None:
+    result = failed(function.invoke({"manage": ["shell", "-c", "print(1)"]}))
+
+    assert result["exit_status"] == 2
+    assert result["stderr"].startswith(
+        "'shell' may not run remotely. REMOTE_MANAGEMENT_COMMANDS allows: check, createsuperuser,"
+    )
+
+
+def test_a_failing_command_reports_failure_with_its_output(function: RuntimeAPI) -> None:
+    result = failed(function.invoke({"manage": ["migrate", "no_such_app"]}))
+
+    assert result["exit_status"] == 1
+    assert "No installed app with label 'no_such_app'." in result["stderr"]
 
 
 def test_web_requests_cannot_run_commands(
-    lambda_image: LambdaImage, database_url: str, events: ModuleType
+    lambda_image: LambdaImage, function: RuntimeAPI, shared_database: str, events: ModuleType
 ) -> None:
     """The web function (the one with a URL) has no such path, and the migrations function
     (the one that has it) answers no web request."""
-    with lambda_image.start("WebFunction", parameters(database_url)) as web:
+    with lambda_image.start("WebFunction", parameters(shared_database)) as web:
         through_url = web.invoke({"manage": ["showmigrations"]})
-    with migrations_function(lambda_image, database_url) as function:
-        http_event = function.invoke(events.function_url_event(path="/"))
+    http_event = failed(function.invoke(events.function_url_event(path="/")))
 
     assert through_url.kind == "error"
     assert through_url.body["errorType"] == "InvalidEvent"
-    assert http_event.kind == "error"
-    assert http_event.body["errorType"] == "UnknownEvent"
+    assert http_event["stderr"].endswith("not web requests.\n")
+
+
+def test_a_database_that_never_answers_fails_clearly(lambda_image: LambdaImage) -> None:
+    """A host that accepts and never answers: the connect timeout (here 1 s, from the URL)
+    ends the wait, not Lambda's timeout."""
+    with (
+        silent_database() as url,
+        migrations_function(lambda_image, f"{url}?connect_timeout=1") as function,
+    ):
+        result = failed(function.invoke({}, timeout=30))
+
+    assert result["stderr"].startswith("The database did not answer: ")
+    assert "?connect_timeout=N in DATABASE_URL" in result["stderr"]

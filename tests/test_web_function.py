@@ -18,7 +18,7 @@ import pytest
 
 from tests.helpers import DEFAULT_SLUG, run
 from tests.lambda_image import LambdaImage, generated_events, parameters
-from tests.postgres import fresh_database, tables
+from tests.postgres import fresh_database, silent_database, tables
 from tests.runtime_api import Result, RuntimeAPI
 
 ADMIN_PASSWORD = "correct horse battery staple"
@@ -37,7 +37,7 @@ def database_url(lambda_image: LambdaImage) -> Iterator[str]:
             **lambda_image.environment("WebFunction", parameters(url)),
             "DJANGO_SUPERUSER_PASSWORD": ADMIN_PASSWORD,
         }
-        run(["python", "manage.py", "migrate_with_lock"], lambda_image.project, env)
+        run(["python", "manage.py", "migrate"], lambda_image.project, env)
         run(
             [
                 "python",
@@ -190,8 +190,22 @@ def test_api_gateway_and_alb_events(web: RuntimeAPI, events: ModuleType, factory
         {"version": "2.0", "rawPath": "/", "rawQueryString": "", "headers": {}},
         "not an object",
         "bad-base64",
+        ("headers", None),
+        ("cookies", [1]),
+        ("body", {"a": 1}),
+        ("requestContext", {"http": {"method": None}}),
     ],
-    ids=["empty", "unknown-version", "missing-fields", "not-an-object", "bad-base64"],
+    ids=[
+        "empty",
+        "unknown-version",
+        "missing-fields",
+        "not-an-object",
+        "bad-base64",
+        "null-headers",
+        "cookies-not-strings",
+        "body-not-a-string",
+        "null-method",
+    ],
 )
 def test_events_that_are_not_http_are_refused_and_serving_goes_on(
     web: RuntimeAPI, events: ModuleType, event: Any
@@ -199,6 +213,9 @@ def test_events_that_are_not_http_are_refused_and_serving_goes_on(
     if event == "bad-base64":
         event = events.function_url_event(method="POST", path="/", body="ignored")
         event.update(body="abc", isBase64Encoded=True)
+    elif isinstance(event, tuple):  # a Function URL request with one field of the wrong type
+        field, value = event
+        event = {**events.function_url_event(method="POST", path="/"), field: value}
 
     result = web.invoke(event)
 
@@ -226,3 +243,54 @@ def test_an_exception_in_a_view_is_a_500_and_serving_goes_on(
     assert "auth_user" not in failed["body"], "no debug page: DEBUG is off"
     assert ok(web.invoke(dashboard))["statusCode"] == 200
     assert 'relation "auth_user" does not exist' in web.log_path.read_text()
+
+
+def test_text_outside_latin_1_is_answered(web: RuntimeAPI, events: ModuleType) -> None:
+    """PEP 3333 forbids such text in the environ; it reaches Django decoded, or not found."""
+    odd_cookie = events.function_url_event(path="/", cookies=["csrftoken=caf€", "x=\ud800"])
+    odd_path = events.function_url_event(path="/€")
+    odd_query = events.function_url_event(path="/admin/login/", query="next=/€")
+
+    assert ok(web.invoke(odd_cookie))["statusCode"] == 200
+    assert ok(web.invoke(odd_path))["statusCode"] == 404
+    assert ok(web.invoke(odd_query))["statusCode"] == 200
+
+
+def test_an_alb_keeps_every_cookie_of_a_login(web: RuntimeAPI, events: ModuleType) -> None:
+    form = ok(web.invoke(events.function_url_event(path="/admin/login/")))
+    csrf = set_cookies(form)["csrftoken"].value
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form["body"]).group(1)
+    login = events.alb_event(
+        method="POST",
+        path="/admin/login/",
+        headers={
+            "content-type": "application/x-www-form-urlencoded",
+            "origin": f"https://{events.ALB_HOST}",
+            "cookie": f"csrftoken={csrf}",
+        },
+    )
+    login["body"] = urlencode(
+        {"csrfmiddlewaretoken": token, "username": "admin", "password": ADMIN_PASSWORD}
+    )
+
+    response = ok(web.invoke(login))
+
+    assert response["statusCode"] == 302
+    names = [value.strip().split("=")[0] for value in response["multiValueHeaders"]["Set-Cookie"]]
+    assert sorted(names) == ["csrftoken", "sessionid"], "the rotated CSRF cookie and the session"
+
+
+def test_a_database_that_never_answers(lambda_image: LambdaImage, events: ModuleType) -> None:
+    """/health/ answers 503 once the connect timeout (1 s, from the URL) ends the wait;
+    /live/ never touches the database, for GET and HEAD."""
+    with (
+        silent_database() as url,
+        lambda_image.start("WebFunction", parameters(f"{url}?connect_timeout=1")) as web,
+    ):
+        health = ok(web.invoke(events.function_url_event(path="/health/"), timeout=30))
+        live = ok(web.invoke(events.function_url_event(path="/live/")))
+        head = ok(web.invoke(events.function_url_event(method="HEAD", path="/live/")))
+
+    assert health["statusCode"] == 503
+    assert json.loads(health["body"]) == {"status": "error", "database": "unavailable"}
+    assert live["statusCode"] == head["statusCode"] == 200
