@@ -82,12 +82,17 @@ def static_name(image: LambdaImage, name: str) -> str:
     return manifest["paths"][name]
 
 
-def log_in(web: RuntimeAPI, events: ModuleType, *, base64_body: bool = False, padding: int = 0):
-    """The admin login a browser does; the session cookie."""
+def login_form(web: RuntimeAPI, events: ModuleType) -> tuple[str, dict[str, str]]:
+    """The login page's CSRF cookie, and the form fields filled in."""
     form = ok(web.invoke(events.function_url_event(path="/admin/login/", query="next=/admin/")))
     csrf = set_cookies(form)["csrftoken"].value
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form["body"]).group(1)
-    fields = {"csrfmiddlewaretoken": token, "username": "admin", "password": ADMIN_PASSWORD}
+    return csrf, {"csrfmiddlewaretoken": token, "username": "admin", "password": ADMIN_PASSWORD}
+
+
+def log_in(web: RuntimeAPI, events: ModuleType, *, base64_body: bool = False, padding: int = 0):
+    """The admin login a browser does; the session cookie."""
+    csrf, fields = login_form(web, events)
     if padding:
         fields["padding"] = "x" * padding
     response = ok(
@@ -257,9 +262,7 @@ def test_text_outside_latin_1_is_answered(web: RuntimeAPI, events: ModuleType) -
 
 
 def test_an_alb_keeps_every_cookie_of_a_login(web: RuntimeAPI, events: ModuleType) -> None:
-    form = ok(web.invoke(events.function_url_event(path="/admin/login/")))
-    csrf = set_cookies(form)["csrftoken"].value
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form["body"]).group(1)
+    csrf, fields = login_form(web, events)
     login = events.alb_event(
         method="POST",
         path="/admin/login/",
@@ -269,9 +272,7 @@ def test_an_alb_keeps_every_cookie_of_a_login(web: RuntimeAPI, events: ModuleTyp
             "cookie": f"csrftoken={csrf}",
         },
     )
-    login["body"] = urlencode(
-        {"csrfmiddlewaretoken": token, "username": "admin", "password": ADMIN_PASSWORD}
-    )
+    login["body"] = urlencode(fields)
 
     response = ok(web.invoke(login))
 
