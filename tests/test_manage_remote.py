@@ -108,6 +108,25 @@ def test_arguments_and_superuser_variables_travel_as_data(project: Path, fakes: 
     }
 
 
+def test_the_database_name_confirms_a_destructive_command(project: Path, fakes: Path) -> None:
+    run = manage_remote(
+        project,
+        fakes,
+        "migrate",
+        "auth",
+        "zero",
+        FAKE_INVOKE_RESULT=command_result("Unapplying auth.0012... OK\n"),
+        CONFIRM_DATABASE="app_staging",
+    )
+
+    assert run.returncode == 0, run.stderr
+    assert sent_payload(run) == {
+        "manage": ["migrate", "auth", "zero"],
+        "environment": {},
+        "confirm_database": "app_staging",
+    }
+
+
 def test_environment_picks_the_stack(project: Path, fakes: Path) -> None:
     run = manage_remote(
         project, fakes, "check", ENVIRONMENT="staging", FAKE_INVOKE_RESULT=command_result("ok\n")

@@ -176,6 +176,19 @@ def test_github_expressions_survive_rendering(tmp_path: Path) -> None:
                 assert "${{" not in step.get("run", ""), (workflow.name, step)
 
 
+def test_deploy_and_manage_queue_on_one_group_per_environment(tmp_path: Path) -> None:
+    """A command never runs while a deploy to the same environment migrates, nor the reverse."""
+    project = bake(tmp_path)
+    workflows = project / ".github" / "workflows"
+    groups = [
+        yaml.safe_load((workflows / name).read_text())["concurrency"]
+        for name in ["deploy.yml", "manage.yml"]
+    ]
+
+    expected = {"group": "deploy-${{ inputs.environment }}", "cancel-in-progress": False}
+    assert groups == [expected, expected]
+
+
 def test_dockerignore_keeps_secrets_and_tests_out(tmp_path: Path) -> None:
     project = bake(tmp_path)
     ignored = set((project / ".dockerignore").read_text().split())

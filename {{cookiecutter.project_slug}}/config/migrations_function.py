@@ -30,10 +30,11 @@ from django.core.management import CommandError, call_command
 from django.core.management.base import OutputWrapper
 from django.db import close_old_connections, connection
 
+from config.remote_commands import Result, refused, run, run_command
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.aws_lambda")
 django.setup()
 
-from config.remote_commands import Result, refused, run, run_command  # noqa: E402
 from {{ cookiecutter.project_slug }}.management.commands.migrate import (  # noqa: E402
     migrations_lock,
 )
