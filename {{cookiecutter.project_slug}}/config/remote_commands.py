@@ -76,16 +76,18 @@ def run(command: list[str], action: Action) -> Result:
             if isinstance(exiting.code, str):
                 stderr.write(f"{exiting.code}\n")
             exit_status = exiting.code if isinstance(exiting.code, int) else int(bool(exiting.code))
-        except OperationalError as error:
-            stderr.write(
-                f"The database did not answer: {error}\nCheck DATABASE_URL and that the "
-                "function can reach the database; ?connect_timeout=N in DATABASE_URL sets how "
-                "many seconds to wait.\n"
-            )
-            exit_status = 1
         except Exception as error:
-            stderr.write(f"{type(error).__name__}: {error}\n")
-            failure = traceback.format_exc()
+            if isinstance(error, OperationalError) and not any(
+                connection.connection for connection in connections.all()
+            ):
+                stderr.write(
+                    f"The database did not answer: {error}\nCheck DATABASE_URL and that the "
+                    "function can reach the database; ?connect_timeout=N in DATABASE_URL sets "
+                    "how many seconds to wait.\n"
+                )
+            else:
+                stderr.write(f"{type(error).__name__}: {error}\n")
+                failure = traceback.format_exc()
             exit_status = 1
     result = {
         "command": command,
