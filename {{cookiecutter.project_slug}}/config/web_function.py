@@ -249,11 +249,18 @@ def make_handler(application: WSGIHandler) -> Handler:
     def handler(event: Event, context: Any) -> dict[str, Any]:
         version = check_event(event)
         try:
-            return apig_handler(normalized(event, version), context)
+            response = apig_handler(normalized(event, version), context)
         except binascii.Error as error:  # only decoding a base64 body raises it
             raise InvalidEvent(
                 f"isBase64Encoded is true but the body is not base64 ({error})"
             ) from error
+        # A server sends no body for HEAD (Django leaves that to the server); the headers,
+        # Content-Length included, stay those GET would send.
+        method_field = "requestContext.http.method" if version == "2.0" else "httpMethod"
+        if field_value(event, method_field) == "HEAD":
+            response["body"] = ""
+            response["isBase64Encoded"] = False
+        return response
 
     return handler
 

@@ -462,6 +462,15 @@ def test_a_post_from_another_function_url_fails_the_origin_check(
     assert f"Origin checking failed - {other} does not match any trusted origins." in caplog.text
 
 
+def test_head_has_the_headers_of_get_and_no_body(lambda_handler: Handler) -> None:
+    get = lambda_handler(function_url_event(path="/"), None)
+    head = lambda_handler(function_url_event(method="HEAD", path="/"), None)
+
+    assert head["statusCode"] == 200
+    assert head["headers"]["content-length"] == get["headers"]["content-length"]
+    assert head["body"] == ""
+
+
 def test_live_never_touches_the_database(lambda_handler: Handler) -> None:
     """No django_db mark: pytest-django fails any database access here."""
     response = lambda_handler(function_url_event(path="/live/"), None)
