@@ -30,7 +30,7 @@ from django.core.management import CommandError, call_command
 from django.core.management.base import OutputWrapper
 from django.db import close_old_connections, connection
 
-from config.remote_commands import Result, refused, run, run_command
+from config.remote_commands import NOTHING_RAN, Result, refused, run, run_command
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.aws_lambda")
 django.setup()
@@ -56,10 +56,13 @@ def reset_and_migrate(confirmation: object) -> Result:
         if confirmation != database:
             raise CommandError(
                 f'Refusing to reset the database: "reset_database" must be its name, '
-                f"{database!r}. Nothing was changed."
+                f"{database!r}. Nothing was changed.",
+                returncode=NOTHING_RAN,
             )
         if connection.vendor != "postgresql":
-            raise CommandError("Resetting only knows Postgres. Nothing was changed.")
+            raise CommandError(
+                "Resetting only knows Postgres. Nothing was changed.", returncode=NOTHING_RAN
+            )
         with migrations_lock("default", OutputWrapper(stdout)):
             with connection.cursor() as cursor:
                 cursor.execute("DROP SCHEMA public CASCADE")

@@ -41,7 +41,7 @@ def test_reset_needs_the_database_name(confirmation: object) -> None:
 
     result = failure({"reset_database": confirmation})
 
-    assert result["exit_status"] == 1
+    assert result["exit_status"] == 2
     reason = f'"reset_database" must be its name, {database!r}. Nothing was changed.'
     assert reason in result["stderr"]
     assert Group.objects.filter(name="kept").exists()
