@@ -126,14 +126,16 @@ def test_python_version_is_consistent(tmp_path: Path, python_version: str) -> No
         assert "FROM python:${PYTHON_VERSION}-slim-bookworm" in text
 
 
-def test_one_image_two_functions(tmp_path: Path) -> None:
+def test_one_image_three_functions(tmp_path: Path) -> None:
     project = bake(tmp_path)
     template = load_sam_template(project)
     resources = template["Resources"]
     web = resources["WebFunction"]
     migrations = resources["MigrationsFunction"]
+    hook = resources["MigrateBeforeTraffic"]
 
-    assert web["Metadata"] == migrations["Metadata"], "both functions build the same image"
+    assert web["Metadata"] == migrations["Metadata"] == hook["Metadata"], "one image"
+    assert hook["Properties"]["ImageConfig"] == {"Command": ["config.pre_traffic_hook.handler"]}
     assert web["Properties"]["PackageType"] == migrations["Properties"]["PackageType"] == "Image"
     assert web["Properties"]["FunctionUrlConfig"] == {"AuthType": "NONE"}
     assert "FunctionUrlConfig" not in migrations["Properties"]
