@@ -46,6 +46,7 @@ EXPECTED_FILES = [
     "config/settings/test.py",
     "config/urls.py",
     "config/wsgi.py",
+    "deploy-role.yaml",
     "manage.py",
     "pyproject.toml",
     "samconfig.toml",

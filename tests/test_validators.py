@@ -56,7 +56,7 @@ def test_shellcheck(project: Path) -> None:
 
 
 def test_cfn_lint(project: Path) -> None:
-    validate(BIN / "cfn-lint", "template.yaml", cwd=project)
+    validate(BIN / "cfn-lint", "template.yaml", "deploy-role.yaml", cwd=project)
 
 
 def test_actionlint(project: Path) -> None:
