@@ -190,6 +190,11 @@ def test_devcontainer_points_at_its_postgres(tmp_path: Path) -> None:
     compose = yaml.safe_load((project / ".devcontainer" / "compose.yaml").read_text())
 
     assert devcontainer["postCreateCommand"] == "bin/setup"
+    # The slim image has no curl or unzip, which the other features need: common-utils first.
+    features = [feature.rpartition(":")[0] for feature in devcontainer["features"]]
+    order = devcontainer["overrideFeatureInstallOrder"]
+    assert order[0] == "ghcr.io/devcontainers/features/common-utils"
+    assert sorted(order) == sorted(features)
     assert devcontainer["forwardPorts"] == [8000]
     app = compose["services"][devcontainer["service"]]
     assert app["environment"]["DATABASE_URL"].startswith("postgres://postgres:postgres@postgres:")
