@@ -28,7 +28,9 @@ class Context:
         return 900_000
 
 
-def stubbed(method: str, response: dict[str, object], expected: dict[str, object]):
+def stubbed(
+    method: str, response: dict[str, object], expected: dict[str, object]
+) -> Callable[[BaseClient], Stubber]:
     def setup(client: BaseClient) -> Stubber:
         stubber = Stubber(client)
         stubber.add_response(method, response, expected)
