@@ -431,3 +431,18 @@ def test_the_oidc_provider_is_created_or_taken(baked) -> None:
         ]
     }
     assert template["Outputs"]["DeployRoleArn"]["Value"] == {"!GetAtt": "DeployRole.Arn"}
+
+
+def test_sam_cli_needs_no_bucket(baked) -> None:
+    """Why the role has no S3 permission: SAM CLI uploads to S3 only code that is not an image,
+    or a template larger than 51,200 bytes (samcli/commands/deploy/deploy_context.py)."""
+    project, *_ = baked
+    functions = [
+        resource["Properties"]
+        for resource in load_sam_template(project)["Resources"].values()
+        if resource["Type"] == "AWS::Serverless::Function"
+    ]
+    assert all(function["PackageType"] == "Image" for function in functions)
+    assert not any({"CodeUri", "InlineCode"} & function.keys() for function in functions)
+    # sam deploy sends template.yaml with each function's ImageUri added.
+    assert len((project / "template.yaml").read_bytes()) + 200 * len(functions) < 51_200
