@@ -95,7 +95,7 @@ def test_the_hook_gets_the_reset(project: Path) -> None:
     assert hook["ImageConfig"] == {"Command": ["config.pre_traffic_hook.handler"]}
     assert hook["LoggingConfig"]["LogGroup"] == {"Ref": "HookLogGroup"}
     assert template["Resources"]["HookLogGroup"]["Properties"]["RetentionInDays"] == 30
-    # CodeDeploy invokes the hook's $LATEST, asynchronously: no retry may run a reset twice.
+    # CodeDeploy invokes the hook's $LATEST; no retry may run a reset twice.
     retries = template["Resources"]["HookInvokeConfig"]["Properties"]
     assert retries["FunctionName"] == {"Ref": "MigrateBeforeTraffic"}
     assert (retries["Qualifier"], retries["MaximumRetryAttempts"]) == ("$LATEST", 0)
