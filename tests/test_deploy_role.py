@@ -446,3 +446,12 @@ def test_sam_cli_needs_no_bucket(baked) -> None:
     assert not any({"CodeUri", "InlineCode"} & function.keys() for function in functions)
     # sam deploy sends template.yaml with each function's ImageUri added.
     assert len((project / "template.yaml").read_bytes()) + 200 * len(functions) < 51_200
+
+
+def test_the_role_cannot_change_itself(baked) -> None:
+    project, template, policy, region = baked
+    role = load_deploy_role(project)["Resources"]["DeployRole"]["Properties"]["RoleName"]
+    stack = f"arn:aws:cloudformation:{region}:{ACCOUNT}:stack/{role}/0f1e2d3c-aaaa-bbbb-cccc"
+
+    assert not allows(policy, "iam:PutRolePolicy", f"arn:aws:iam::{ACCOUNT}:role/{role}")
+    assert not allows(policy, "cloudformation:ExecuteChangeSet", stack)
