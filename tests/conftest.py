@@ -13,6 +13,8 @@ from tests.lambda_image import LambdaImage
 def lambda_image(tmp_path_factory: pytest.TempPathFactory) -> LambdaImage:
     """A generated project (default answers), locked and built as its Dockerfile says."""
     project = bake(tmp_path_factory.mktemp("image"))
+    # As a checkout on Windows leaves it: the Dockerfile must make the entrypoint executable.
+    (project / "bin" / "lambda-migrate").chmod(0o644)
     env = project_env(find_python("3.13"))
     run([UV, "lock", "--quiet"], project, env)  # bin/setup does this; the user commits it
     image = LambdaImage(project, env)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.helpers import DEFAULT_SLUG, TEMPLATE_DIR, CloudFormationLoader, bake, bake_typed
+from tests.helpers import DEFAULT_SLUG, TEMPLATE_DIR, CloudFormationLoader, bake, bake_typed, run
 
 EXPECTED_FILES = [
     ".devcontainer/Dockerfile",
@@ -22,6 +22,7 @@ EXPECTED_FILES = [
     ".devcontainer/devcontainer.json",
     ".dockerignore",
     ".env",
+    ".gitattributes",
     ".github/workflows/deploy.yml",
     ".github/workflows/manage.yml",
     ".github/workflows/test.yml",
@@ -38,6 +39,7 @@ EXPECTED_FILES = [
     "config/web_function.py",
     "config/remote_commands.py",
     "config/migrations_function.py",
+    "config/pre_traffic_hook.py",
     "config/settings/__init__.py",
     "config/settings/aws_lambda.py",
     "config/settings/base.py",
@@ -45,6 +47,7 @@ EXPECTED_FILES = [
     "config/settings/test.py",
     "config/urls.py",
     "config/wsgi.py",
+    "deploy-role.yaml",
     "manage.py",
     "pyproject.toml",
     "samconfig.toml",
@@ -56,6 +59,7 @@ EXPECTED_FILES = [
     "tests/test_web_function.py",
     "tests/test_remote_commands.py",
     "tests/test_migrations_function.py",
+    "tests/test_pre_traffic_hook.py",
     "tests/test_serve_lambda.py",
     "tests/test_settings.py",
     "tests/test_views.py",
@@ -333,3 +337,16 @@ def test_bad_answers_stop_generation(
     errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR: ")]
     assert errors == [f"ERROR: {problem}: {advice}"], result.stderr
     assert list(tmp_path.iterdir()) == [], "nothing is left behind"
+
+
+def test_a_checkout_that_converts_line_endings_keeps_the_scripts_lf(tmp_path: Path) -> None:
+    project = bake(tmp_path / "out")
+    author = ["-c", "user.name=Test", "-c", "user.email=test@example.com"]
+    for command in [["init", "-q"], ["add", "--all"], [*author, "commit", "-qm", "Generated"]]:
+        run(["git", *command], project)
+    # What Git for Windows does by default: CRLF in the working tree.
+    clone = tmp_path / "windows-clone"
+    run(["git", "clone", "-q", "-c", "core.autocrlf=true", str(project), str(clone)], tmp_path)
+
+    for name in ["bin/lambda-migrate", "bin/deploy", "bin/setup", "Dockerfile", "template.yaml"]:
+        assert b"\r\n" not in (clone / name).read_bytes(), name

@@ -56,7 +56,7 @@ def test_shellcheck(project: Path) -> None:
 
 
 def test_cfn_lint(project: Path) -> None:
-    validate(BIN / "cfn-lint", "template.yaml", cwd=project)
+    validate(BIN / "cfn-lint", "template.yaml", "deploy-role.yaml", cwd=project)
 
 
 def test_actionlint(project: Path) -> None:
@@ -126,14 +126,16 @@ def test_python_version_is_consistent(tmp_path: Path, python_version: str) -> No
         assert "FROM python:${PYTHON_VERSION}-slim-bookworm" in text
 
 
-def test_one_image_two_functions(tmp_path: Path) -> None:
+def test_one_image_three_functions(tmp_path: Path) -> None:
     project = bake(tmp_path)
     template = load_sam_template(project)
     resources = template["Resources"]
     web = resources["WebFunction"]
     migrations = resources["MigrationsFunction"]
+    hook = resources["MigrateBeforeTraffic"]
 
-    assert web["Metadata"] == migrations["Metadata"], "both functions build the same image"
+    assert web["Metadata"] == migrations["Metadata"] == hook["Metadata"], "one image"
+    assert hook["Properties"]["ImageConfig"] == {"Command": ["config.pre_traffic_hook.handler"]}
     assert web["Properties"]["PackageType"] == migrations["Properties"]["PackageType"] == "Image"
     assert web["Properties"]["FunctionUrlConfig"] == {"AuthType": "NONE"}
     assert "FunctionUrlConfig" not in migrations["Properties"]
@@ -202,6 +204,11 @@ def test_devcontainer_points_at_its_postgres(tmp_path: Path) -> None:
     compose = yaml.safe_load((project / ".devcontainer" / "compose.yaml").read_text())
 
     assert devcontainer["postCreateCommand"] == "bin/setup"
+    # The slim image has no curl or unzip, which the other features need: common-utils first.
+    features = [feature.rpartition(":")[0] for feature in devcontainer["features"]]
+    order = devcontainer["overrideFeatureInstallOrder"]
+    assert order[0] == "ghcr.io/devcontainers/features/common-utils"
+    assert sorted(order) == sorted(features)
     assert devcontainer["forwardPorts"] == [8000]
     app = compose["services"][devcontainer["service"]]
     assert app["environment"]["DATABASE_URL"].startswith("postgres://postgres:postgres@postgres:")

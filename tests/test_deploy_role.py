@@ -1,0 +1,474 @@
+"""deploy-role.yaml: who may assume the deploy role, and whether it may deploy the app's stack.
+
+What CloudFormation needs comes from the resource provider schemas that ship with cfn-lint
+(each handler's `permissions`), for every resource type of template.yaml after SAM's transform;
+which resources an action applies to comes from cfn-lint's IAM data. The names come from the
+rule CloudFormation follows when it names a resource itself.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+from fnmatch import fnmatchcase
+from functools import cache
+from pathlib import Path
+
+import cfnlint
+import pytest
+import yaml
+
+from tests.helpers import (
+    TEMPLATE_DIR,
+    CloudFormationLoader,
+    bake,
+    load_sam_template,
+    translate_sam_template,
+)
+
+CFN_LINT_DATA = Path(cfnlint.__file__).parent / "data"
+SUB = "token.actions.githubusercontent.com:sub"
+ACCOUNT = "123456789012"
+SETTINGS = {"DjangoSecretKey": "s" * 50, "DatabaseUrl": "postgres://app:pw@db.example.com/app"}
+
+# Permissions the schemas list for properties template.yaml does not set, or for services it
+# does not use (test_unused_properties_stay_unset keeps this true): granting them would only
+# widen the role.
+NOT_NEEDED = {
+    "ec2:*": "VpcConfig: the functions run outside a VPC",
+    "elasticfilesystem:*": "FileSystemConfigs",
+    "s3files:*": "FileSystemConfigs",
+    "kms:*": "KmsKeyArn, KmsKeyId: AWS-managed keys need no permission of the caller",
+    "s3:*": "code from S3: the functions are images (and no log delivery to S3)",
+    "firehose:*": "log delivery to Firehose",
+    "lambda:GetLayerVersion": "Layers",
+    "lambda:GetCodeSigningConfig": "CodeSigningConfigArn",
+    "lambda:PassCapacityProvider": "CapacityProviderConfig",
+    "logs:AssociateKmsKey": "KmsKeyId",
+    "logs:DisassociateKmsKey": "KmsKeyId",
+    "logs:CreateLogDelivery": "log delivery",
+    "logs:PutDataProtectionPolicy": "DataProtectionPolicy",
+    "logs:PutIndexPolicy": "FieldIndexPolicies",
+    "logs:DeleteIndexPolicy": "FieldIndexPolicies (and it is account-wide)",
+    "logs:PutResourcePolicy": "ResourcePolicyDocument (and it is account-wide)",
+    "logs:DeleteResourcePolicy": "ResourcePolicyDocument (and it is account-wide)",
+    "logs:PutBearerTokenAuthentication": "BearerTokenAuthenticationEnabled",
+    "codedeploy:RegisterOnPremisesInstance": "EC2 and on-premises deployments",
+}
+UNUSED_PROPERTIES = {
+    "AWS::Lambda::Function": {
+        "VpcConfig",
+        "FileSystemConfigs",
+        "KmsKeyArn",
+        "Layers",
+        "CodeSigningConfigArn",
+        "CapacityProviderConfig",
+    },
+    "AWS::Logs::LogGroup": {
+        "KmsKeyId",
+        "DataProtectionPolicy",
+        "FieldIndexPolicies",
+        "ResourcePolicyDocument",
+        "BearerTokenAuthenticationEnabled",
+    },
+}
+# What SAM CLI, bin/deploy and bin/manage-remote do themselves, beyond CloudFormation's
+# handlers: (action, the resource it acts on).
+CLIENT_ACTIONS = [
+    *(
+        (f"cloudformation:{action}", "stack")
+        for action in [
+            "CreateChangeSet",
+            "DescribeChangeSet",
+            "ExecuteChangeSet",
+            "DeleteChangeSet",
+            "DescribeStacks",
+            "DescribeStackEvents",
+            "DescribeStackResource",
+            "DescribeStackResources",
+            "GetTemplate",
+            "GetTemplateSummary",
+            "ListStackResources",
+        ]
+    ),
+    ("cloudformation:CreateChangeSet", "transform"),
+    ("ecr:GetAuthorizationToken", "*"),
+    *(
+        (f"ecr:{action}", "repository")
+        for action in [
+            "DescribeRepositories",
+            "CreateRepository",
+            "PutLifecyclePolicy",
+            "GetLifecyclePolicy",
+            "DescribeImages",
+            "BatchCheckLayerAvailability",
+            "InitiateLayerUpload",
+            "UploadLayerPart",
+            "CompleteLayerUpload",
+            "PutImage",
+            "BatchGetImage",
+            "GetDownloadUrlForLayer",
+            "GetRepositoryPolicy",
+            "SetRepositoryPolicy",
+        ]
+    ),
+    ("lambda:InvokeFunction", "function alias"),
+    ("lambda:GetFunctionConfiguration", "function"),
+    ("logs:FilterLogEvents", "log-group"),
+    ("logs:GetLogEvents", "log-group"),
+]
+
+# The longest names the pre-generation hook and template.yaml accept.
+spec = importlib.util.spec_from_file_location("pre_gen", TEMPLATE_DIR / "hooks/pre_gen_project.py")
+assert spec and spec.loader
+pre_gen = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(pre_gen)
+SHORTEST_SLUG = "a"
+LONGEST_SLUG = "a_very_long_project_slug_that_is_forty_c"
+LONGEST_ENVIRONMENT = "environment-name-20c"
+
+
+@cache
+def provider_schema(region: str, resource_type: str) -> dict:
+    index = json.loads((CFN_LINT_DATA / "schemas" / "providers" / f"{region}.json").read_text())
+    path = CFN_LINT_DATA / "schemas" / "resources" / f"{index[resource_type]}.json"
+    return json.loads(path.read_text())
+
+
+@cache
+def iam_actions() -> dict:
+    return json.loads((CFN_LINT_DATA / "AdditionalSpecs" / "Policies.json").read_text())
+
+
+def resources_of(action: str) -> list[str] | None:
+    """The resource kinds IAM authorizes `action` on ([] = only "*"); None if no such action."""
+    service, name = action.lower().split(":")
+    known = iam_actions().get(service, {}).get("Actions", {}).get(name)
+    return None if known is None else known.get("Resources", [])
+
+
+def needed_by_cloudformation(region: str, resource_types: set[str]) -> set[str]:
+    """Every permission a handler of these types lists, less the ones that are not needed."""
+    needed = set()
+    for resource_type in resource_types:
+        for handler in provider_schema(region, resource_type)["handlers"].values():
+            needed.update(handler.get("permissions", []))
+    # A schema may list what is not an IAM action at all (s3:REST.PUT.OBJECT).
+    return {
+        action
+        for action in needed
+        if resources_of(action) is not None
+        and not any(fnmatchcase(action, pattern) for pattern in NOT_NEEDED)
+    }
+
+
+def generated_name(stack: str, logical_id: str, limit: int) -> str:
+    """The name CloudFormation gives a resource it names itself, with a made-up random part.
+
+    <stack>-<logical id>-<12 random characters>, cut to the service's limit: past it, what is
+    left after the random part goes half to the stack name (rounding up), half to the logical
+    id. AWS does not document this; it is inferred from names CloudFormation produced.
+    """
+    tail = "-ABCDEFGHJK12"
+    name = f"{stack}-{logical_id}"
+    if len(name) + len(tail) <= limit:
+        return name + tail
+    room = limit - len(tail) - 1
+    return f"{stack[: (room + 1) // 2]}-{logical_id[: room // 2]}{tail}"
+
+
+def stack_arns(template: dict, stack: str, region: str) -> dict[str, list[str]]:
+    """The ARNs of what an environment's stack holds, by the kinds IAM knows them as."""
+    prefix = f"arn:aws:{{}}:{region}:{ACCOUNT}"
+    resources = template["Resources"]
+    by_type: dict[str, list[str]] = {}
+    for logical_id, resource in resources.items():
+        by_type.setdefault(resource["Type"], []).append(logical_id)
+    functions = [generated_name(stack, f, 64) for f in by_type["AWS::Lambda::Function"]]
+    lambda_arn = prefix.format("lambda") + ":function:"
+    codedeploy_arn = prefix.format("codedeploy")
+    (application,) = [
+        generated_name(stack, logical_id, 100)
+        for logical_id in by_type["AWS::CodeDeploy::Application"]
+    ]
+    return {
+        "*": ["*"],
+        "stack": [f"{prefix.format('cloudformation')}:stack/{stack}/0f1e2d3c-aaaa-bbbb-cccc"],
+        "transform": [
+            f"{prefix.format('cloudformation').replace(ACCOUNT, 'aws')}"
+            ":transform/Serverless-2016-10-31"
+        ],
+        "repository": [f"{prefix.format('ecr')}:repository/{stack}"],
+        "function": [lambda_arn + name for name in functions],
+        "function alias": [lambda_arn + name + ":live" for name in functions],
+        "function version": [lambda_arn + name + ":7" for name in functions],
+        "role": [
+            f"arn:aws:iam::{ACCOUNT}:role/{generated_name(stack, logical_id, 64)}"
+            for logical_id in by_type["AWS::IAM::Role"]
+        ],
+        "log-group": [
+            f"{prefix.format('logs')}:log-group:{generated_name(stack, logical_id, 512)}"
+            for logical_id in by_type["AWS::Logs::LogGroup"]
+        ],
+        "application": [f"{codedeploy_arn}:application:{application}"],
+        "deploymentgroup": [
+            f"{codedeploy_arn}:deploymentgroup:{application}/{generated_name(stack, group, 100)}"
+            for group in by_type["AWS::CodeDeploy::DeploymentGroup"]
+        ],
+        "deploymentconfig": [
+            f"{codedeploy_arn}:deploymentconfig:CodeDeployDefault.Lambda"
+            + template["Resources"]["WebFunctionDeploymentGroup"]["Properties"][
+                "DeploymentConfigName"
+            ]["Fn::Sub"][1]["ConfigName"]
+        ],
+    }
+
+
+def as_list(value: object) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+def load_deploy_role(project: Path) -> dict:
+    return yaml.load((project / "deploy-role.yaml").read_text(), Loader=CloudFormationLoader)
+
+
+NO_VALUE = object()
+
+
+def evaluate(value: object, parameters: dict[str, str], conditions: dict | None = None) -> object:
+    """The intrinsic functions deploy-role.yaml uses, given the stack's parameters."""
+    if isinstance(value, list):
+        items = [evaluate(item, parameters, conditions) for item in value]
+        return [item for item in items if item is not NO_VALUE]
+    if not isinstance(value, dict) or len(value) != 1 or not next(iter(value)).startswith("!"):
+        return value
+    ((tag, argument),) = value.items()
+    if tag == "!Ref":
+        return NO_VALUE if argument == "AWS::NoValue" else parameters[argument]
+    if tag == "!If":
+        name, if_true, if_false = argument
+        chosen = evaluate((conditions or {})[name], parameters, conditions)
+        return evaluate(if_true if chosen else if_false, parameters, conditions)
+    if tag == "!Not":
+        return not evaluate(argument[0], parameters, conditions)
+    if tag == "!Equals":
+        left, right = (evaluate(side, parameters, conditions) for side in argument)
+        return left == right
+    if tag == "!Select":
+        index, items = argument
+        return evaluate(items, parameters, conditions)[index]
+    if tag == "!Split":
+        separator, text = argument
+        return evaluate(text, parameters, conditions).split(separator)
+    if tag == "!Sub":
+        text, names = (argument, {}) if isinstance(argument, str) else argument
+        values = parameters | {n: evaluate(v, parameters, conditions) for n, v in names.items()}
+        return re.sub(r"\$\{([^}]+)\}", lambda match: values[match[1]], text)
+    raise AssertionError(f"{tag} is not understood here")
+
+
+def deploy_policy(project: Path, region: str) -> list[dict]:
+    """The deploy role's policy statements, as IAM sees them in `region`."""
+    role = load_deploy_role(project)["Resources"]["DeployRole"]["Properties"]
+    (policy,) = role["Policies"]
+    pseudo = {"AWS::Partition": "aws", "AWS::Region": region, "AWS::AccountId": ACCOUNT}
+
+    return [
+        {
+            "actions": [action.lower() for action in as_list(statement["Action"])],
+            "resources": [evaluate(arn, pseudo) for arn in as_list(statement["Resource"])],
+            "condition": statement.get("Condition"),
+        }
+        for statement in policy["PolicyDocument"]["Statement"]
+        if statement["Effect"] == "Allow"
+    ]
+
+
+def allows(policy: list[dict], action: str, arn: str) -> bool:
+    return any(
+        any(fnmatchcase(action.lower(), pattern) for pattern in statement["actions"])
+        and any(fnmatchcase(arn, pattern) for pattern in statement["resources"])
+        for statement in policy
+    )
+
+
+@pytest.fixture(scope="module", params=[SHORTEST_SLUG, LONGEST_SLUG])
+def baked(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """(project, its translated template, the deploy policy, the region) for one slug."""
+    region = "ap-southeast-2"
+    project = bake(tmp_path_factory.mktemp("role"), project_slug=request.param, aws_region=region)
+    template = translate_sam_template(project, SETTINGS, region=region)
+    return project, template, deploy_policy(project, region), region
+
+
+def stack_name(project: Path, environment: str) -> str:
+    return f"{project.name.replace('_', '-')}-{environment}"
+
+
+def test_the_extreme_names_are_the_accepted_ones(baked) -> None:
+    project, *_ = baked
+    assert len(LONGEST_SLUG) == pre_gen.MAX_SLUG_LENGTH
+    assert pre_gen.check_slug(LONGEST_SLUG) is None
+    assert pre_gen.check_slug(LONGEST_SLUG + "x") is not None
+    assert pre_gen.check_slug(SHORTEST_SLUG) is None
+    environment = load_sam_template(project)["Parameters"]["EnvironmentName"]["AllowedPattern"]
+    assert re.fullmatch(environment, LONGEST_ENVIRONMENT)
+    assert not re.fullmatch(environment, LONGEST_ENVIRONMENT + "x")
+
+
+def test_generated_names_follow_what_cloudformation_did() -> None:
+    # Names CloudFormation gave an IAM role (64 characters at most) and an S3 bucket (63).
+    role = generated_name("ChineseboostAnalyticsStack", "RainlyticsSummariesJobFunctionRole", 64)
+    assert role.startswith("ChineseboostAnalyticsStac-RainlyticsSummariesJobFun-")
+    assert len(role) == 64
+    bucket = generated_name("chineseboostanalyticsstack", "rainlyticslogsbucket8df4e2a1", 63)
+    assert bucket.startswith("chineseboostanalyticsstac-rainlyticslogsbucket8df4-")
+    assert generated_name("app-production", "WebFunction", 64).startswith("app-production-WebFun")
+
+
+def test_unused_properties_stay_unset(baked) -> None:
+    _, template, *_ = baked
+    for logical_id, resource in template["Resources"].items():
+        unused = UNUSED_PROPERTIES.get(resource["Type"], set())
+        assert not unused & resource["Properties"].keys(), (logical_id, NOT_NEEDED)
+        if resource["Type"] == "AWS::Lambda::Function":
+            assert list(resource["Properties"]["Code"]) == ["ImageUri"], logical_id
+
+
+def missing(policy: list[dict], arns: dict[str, list[str]], wanted) -> list[str]:
+    """`wanted` (action, resource kind) pairs the policy does not allow, with the ARN."""
+    refused = []
+    for action, kind in wanted:
+        if kind not in arns:
+            refused.append(f"{action} on {kind!r}: no ARN of that kind in the stack")
+        for arn in arns.get(kind, []):
+            if not allows(policy, action, arn):
+                refused.append(f"{action} on {arn}")
+    return refused
+
+
+def cloudformation_wants(template: dict, region: str, arns: dict[str, list[str]]):
+    """(action, resource kind) for each permission a handler of the stack's types lists.
+
+    An action IAM authorizes on several kinds (lambda:TagResource: functions, layers, ...)
+    is wanted on the kinds the stack holds.
+    """
+    types = {resource["Type"] for resource in template["Resources"].values()}
+    for action in sorted(needed_by_cloudformation(region, types)):
+        kinds = resources_of(action) or ["*"]
+        for kind in [kind for kind in kinds if kind in arns] or kinds:
+            yield action, kind
+
+
+@pytest.mark.parametrize("environment", ["a", "production", LONGEST_ENVIRONMENT])
+def test_cloudformation_may_create_update_and_delete_the_stack(baked, environment: str) -> None:
+    project, template, policy, region = baked
+    arns = stack_arns(template, stack_name(project, environment), region)
+
+    assert missing(policy, arns, cloudformation_wants(template, region, arns)) == []
+
+
+@pytest.mark.parametrize("environment", ["a", LONGEST_ENVIRONMENT])
+def test_sam_cli_and_the_scripts_may_do_their_part(baked, environment: str) -> None:
+    project, template, policy, region = baked
+    arns = stack_arns(template, stack_name(project, environment), region)
+
+    assert missing(policy, arns, CLIENT_ACTIONS) == []
+
+
+def test_the_role_may_do_nothing_else(baked) -> None:
+    project, template, policy, region = baked
+    arns = stack_arns(template, stack_name(project, "production"), region)
+    wanted = {action.lower() for action, _ in cloudformation_wants(template, region, arns)}
+    wanted |= {action.lower() for action, _ in CLIENT_ACTIONS}
+
+    granted = {action for statement in policy for action in statement["actions"]}
+    assert granted - wanted == set()
+
+
+def test_only_the_stacks_managed_policies_can_be_attached(baked) -> None:
+    _, template, policy, region = baked
+    attached = {
+        arn["Fn::Sub"].replace("${AWS::Partition}", "aws") if isinstance(arn, dict) else arn
+        for resource in template["Resources"].values()
+        for arn in resource["Properties"].get("ManagedPolicyArns", [])
+    }
+    (statement,) = [s for s in policy if "iam:attachrolepolicy" in s["actions"]]
+    allowed = statement["condition"]["ArnEquals"]["iam:PolicyARN"]
+    assert attached == {arn["!Sub"].replace("${AWS::Partition}", "aws") for arn in allowed}
+
+
+@pytest.mark.parametrize(
+    ("environments", "allowed"),
+    [
+        ("production", ["production"]),
+        ("production,staging", ["production", "staging"]),
+        ("a,b,c,d,e", ["a", "b", "c", "d", "e"]),
+    ],
+)
+def test_only_the_chosen_environments_may_assume_it(
+    baked, environments: str, allowed: list[str]
+) -> None:
+    project, *_ = baked
+    template = load_deploy_role(project)
+    parameters = {"GitHubRepository": "octo-org/octo-app", "Environments": environments}
+    (statement,) = template["Resources"]["DeployRole"]["Properties"]["AssumeRolePolicyDocument"][
+        "Statement"
+    ]
+    claims = statement["Condition"]["StringEquals"]
+
+    assert statement["Action"] == "sts:AssumeRoleWithWebIdentity"
+    assert claims["token.actions.githubusercontent.com:aud"] == "sts.amazonaws.com"
+    subjects = evaluate(claims[SUB], parameters, template["Conditions"])
+    assert subjects == [f"repo:octo-org/octo-app:environment:{name}" for name in allowed]
+    pattern = template["Parameters"]["Environments"]["AllowedPattern"]
+    assert re.fullmatch(pattern, "a,b,c,d,e")
+    assert not re.fullmatch(pattern, "a,b,c,d,e,f"), "more names than the condition holds"
+
+
+def test_the_oidc_provider_is_created_or_taken(baked) -> None:
+    project, *_ = baked
+    template = load_deploy_role(project)
+    provider = template["Resources"]["GitHubOidcProvider"]
+    principal = template["Resources"]["DeployRole"]["Properties"]["AssumeRolePolicyDocument"][
+        "Statement"
+    ][0]["Principal"]
+
+    assert provider["Condition"] == "CreateOidcProvider"
+    assert provider["Properties"]["Url"] == "https://token.actions.githubusercontent.com"
+    assert template["Conditions"]["CreateOidcProvider"] == {
+        "!Equals": [{"!Ref": "GitHubOidcProviderArn"}, ""]
+    }
+    assert principal["Federated"] == {
+        "!If": [
+            "CreateOidcProvider",
+            {"!Ref": "GitHubOidcProvider"},
+            {"!Ref": "GitHubOidcProviderArn"},
+        ]
+    }
+    assert template["Outputs"]["DeployRoleArn"]["Value"] == {"!GetAtt": "DeployRole.Arn"}
+
+
+def test_sam_cli_needs_no_bucket(baked) -> None:
+    """Why the role has no S3 permission: SAM CLI uploads to S3 only code that is not an image,
+    or a template larger than 51,200 bytes (samcli/commands/deploy/deploy_context.py)."""
+    project, *_ = baked
+    functions = [
+        resource["Properties"]
+        for resource in load_sam_template(project)["Resources"].values()
+        if resource["Type"] == "AWS::Serverless::Function"
+    ]
+    assert all(function["PackageType"] == "Image" for function in functions)
+    assert not any({"CodeUri", "InlineCode"} & function.keys() for function in functions)
+    # sam deploy sends template.yaml with each function's ImageUri added.
+    assert len((project / "template.yaml").read_bytes()) + 200 * len(functions) < 51_200
+
+
+def test_the_role_cannot_change_itself(baked) -> None:
+    project, template, policy, region = baked
+    role = load_deploy_role(project)["Resources"]["DeployRole"]["Properties"]["RoleName"]
+    stack = f"arn:aws:cloudformation:{region}:{ACCOUNT}:stack/{role}/0f1e2d3c-aaaa-bbbb-cccc"
+
+    assert not allows(policy, "iam:PutRolePolicy", f"arn:aws:iam::{ACCOUNT}:role/{role}")
+    assert not allows(policy, "cloudformation:ExecuteChangeSet", stack)
