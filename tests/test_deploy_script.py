@@ -67,6 +67,32 @@ def test_first_deploy(project: Path, fakes: Path) -> None:
     assert run.stdout.endswith(f"==> Deployed {STACK}: {FUNCTION_URL}\n")
 
 
+def test_optional_parameters_come_from_their_variables(project: Path, fakes: Path) -> None:
+    variables = {
+        "DATABASE_DIRECT_URL": "postgres://app:p%40ss@direct.example.com:5432/app",
+        "DJANGO_CONN_MAX_AGE": "0",
+        "WEB_RESERVED_CONCURRENCY": "20",
+        "SUBNET_IDS": "subnet-0a,subnet-0b",
+        "SECURITY_GROUP_IDS": "sg-0c",
+        "ALARM_EMAIL": "ops@example.com",
+        "SENTRY_DSN": "https://public@sentry.example.com/1",
+    }
+    run = deploy(project, fakes, **variables)
+
+    assert run.returncode == 0, run.stderr
+    sam_deploy = run.call("sam deploy")
+    overrides = sam_deploy[sam_deploy.index("--parameter-overrides") + 1 :]
+    assert overrides[5:] == [
+        f"DatabaseDirectUrl={variables['DATABASE_DIRECT_URL']}",
+        "ConnMaxAge=0",
+        "WebReservedConcurrency=20",
+        "SubnetIds=subnet-0a,subnet-0b",
+        "SecurityGroupIds=sg-0c",
+        "AlarmEmail=ops@example.com",
+        f"SentryDsn={variables['SENTRY_DSN']}",
+    ]
+
+
 def test_existing_repository_is_reused(project: Path, fakes: Path) -> None:
     run = deploy(project, fakes, FAKE_ECR_EXISTS="1")
 

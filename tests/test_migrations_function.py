@@ -254,6 +254,25 @@ def test_destroying_data_needs_the_database_name(
     assert "auth_user" not in dropped
 
 
+def test_the_shipped_schedules_commands_run_and_pass(
+    lambda_image: LambdaImage, function: RuntimeAPI
+) -> None:
+    """Each ScheduleV2 event's Input, as EventBridge Scheduler sends it: the deployed settings
+    draw no `check --deploy` warning, so the daily check stays quiet until one appears."""
+    events = lambda_image.template["Resources"]["MigrationsFunction"]["Properties"]["Events"]
+    inputs = {
+        name: json.loads(event["Properties"]["Input"])
+        for name, event in events.items()
+        if event["Type"] == "ScheduleV2"
+    }
+
+    results = {name: ok(function.invoke(event)) for name, event in inputs.items()}
+
+    check = results["DailyDeployCheck"]
+    assert check["command"] == inputs["DailyDeployCheck"]["manage"]
+    assert check["stdout"].startswith("System check identified no issues"), check
+
+
 def test_commands_off_the_allowlist_are_refused(function: RuntimeAPI) -> None:
     result = failed(function.invoke({"manage": ["shell", "-c", "print(1)"]}))
 

@@ -33,6 +33,11 @@ from django.db import close_old_connections, connection
 from config.remote_commands import NOTHING_RAN, Result, refused, run, run_command
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.aws_lambda")
+# `migrate` holds a session-level advisory lock, which a transaction pooler would take on one
+# server connection and release (or not) on another: when DATABASE_URL goes through one,
+# DATABASE_DIRECT_URL is the database itself, and everything this function runs uses it.
+if direct_url := os.environ.get("DATABASE_DIRECT_URL"):
+    os.environ["DATABASE_URL"] = direct_url
 django.setup()
 
 from {{ cookiecutter.project_slug }}.management.commands.migrate import (  # noqa: E402

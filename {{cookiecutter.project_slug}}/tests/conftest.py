@@ -17,6 +17,13 @@ from tests.environment import LAMBDA_ENVIRONMENT, load_lambda_settings, settings
 
 # Test-only choices the Lambda settings must not replace.
 KEEP_TEST_SETTINGS = {"DATABASES", "PASSWORD_HASHERS"}
+# Lambda variables with defaults: unset in the tests unless a test sets them.
+OPTIONAL_VARIABLES = [
+    "DJANGO_ALLOWED_HOSTS",
+    "DJANGO_LOG_LEVEL",
+    "DJANGO_CONN_MAX_AGE",
+    "SENTRY_DSN",
+]
 
 
 @pytest.fixture(scope="session")
@@ -36,8 +43,8 @@ def collected_static(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def lambda_environment(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     for name, value in LAMBDA_ENVIRONMENT.items():
         monkeypatch.setenv(name, value)
-    monkeypatch.delenv("DJANGO_ALLOWED_HOSTS", raising=False)
-    monkeypatch.delenv("DJANGO_LOG_LEVEL", raising=False)
+    for name in OPTIONAL_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
     return dict(LAMBDA_ENVIRONMENT)
 
 

@@ -16,6 +16,24 @@ from tests.events import REGION
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 
+def python_under_lambda_settings(script: str, **variables: str):
+    """Run `script` in a fresh interpreter under the Lambda settings and `variables`."""
+    environment = {
+        **os.environ,
+        **LAMBDA_ENVIRONMENT,
+        **variables,
+        "DJANGO_SETTINGS_MODULE": "config.settings.aws_lambda",
+    }
+    return subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=PROJECT_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
 def manage(*args: str, settings: str, environment: dict[str, str] | None = None):
     env = {**os.environ, **(environment or {}), "DJANGO_SETTINGS_MODULE": settings}
     return subprocess.run(
@@ -157,6 +175,51 @@ def test_database_from_url_reused_with_health_checks(lambda_environment) -> None
     assert database["CONN_HEALTH_CHECKS"] is True
 
 
+def test_conn_max_age_from_the_environment(lambda_environment, monkeypatch) -> None:
+    monkeypatch.setenv("DJANGO_CONN_MAX_AGE", "0")
+
+    assert load_lambda_settings()["DATABASES"]["default"]["CONN_MAX_AGE"] == 0
+
+
+@pytest.mark.parametrize("value", ["-1", "ten", "1.5", "None"])
+def test_conn_max_age_refuses_what_is_not_whole_seconds(
+    lambda_environment, monkeypatch, value: str
+) -> None:
+    monkeypatch.setenv("DJANGO_CONN_MAX_AGE", value)
+
+    with pytest.raises(ImproperlyConfigured) as refused:
+        load_lambda_settings()
+
+    assert str(refused.value) == (
+        f"DJANGO_CONN_MAX_AGE is {value!r}: give whole seconds, e.g. 600 to keep a connection "
+        "for 10 minutes, or 0 to close it after each request."
+    )
+
+
+SENTRY_STATE = """
+import sys
+import django
+django.setup()
+if "sentry_sdk" in sys.modules:
+    client = sys.modules["sentry_sdk"].get_client()
+    print(client.is_active(), client.dsn, client.options["environment"])
+else:
+    print("not imported")
+"""
+
+
+@pytest.mark.parametrize("dsn", ["", "https://public@sentry.example.com/1"])
+def test_sentry_only_with_a_dsn(dsn: str) -> None:
+    """In a fresh interpreter: without SENTRY_DSN, sentry_sdk is never even imported."""
+    result = python_under_lambda_settings(
+        SENTRY_STATE, SENTRY_DSN=dsn, SENTRY_ENVIRONMENT="staging"
+    )
+
+    assert result.returncode == 0, result.stderr
+    expected = f"True {dsn} staging" if dsn else "not imported"
+    assert result.stdout.splitlines()[-1] == expected
+
+
 def test_database_connect_timeout_defaults_to_five_seconds(lambda_environment) -> None:
     assert load_lambda_settings()["DATABASES"]["default"]["OPTIONS"] == {"connect_timeout": 5}
 
@@ -202,20 +265,7 @@ logging.getLogger("app").warning("a warning line")
     ],
 )
 def test_logs_go_to_stdout_at_the_configured_level(level: str, expected: str) -> None:
-    environment = {
-        **os.environ,
-        **LAMBDA_ENVIRONMENT,
-        "DJANGO_LOG_LEVEL": level,
-        "DJANGO_SETTINGS_MODULE": "config.settings.aws_lambda",
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", LOG_SOME_LINES],
-        cwd=PROJECT_DIR,
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    result = python_under_lambda_settings(LOG_SOME_LINES, DJANGO_LOG_LEVEL=level)
 
     assert (result.stdout, result.stderr) == (expected, "")
 
@@ -228,20 +278,7 @@ def test_logs_keep_the_runtime_handler() -> None:
         "logging.getLogger().addHandler(runtime_handler)\n" + LOG_SOME_LINES + "\n"
         "assert logging.getLogger().handlers == [runtime_handler]\n"
     )
-    environment = {
-        **os.environ,
-        **LAMBDA_ENVIRONMENT,
-        "DJANGO_LOG_LEVEL": "WARNING",
-        "DJANGO_SETTINGS_MODULE": "config.settings.aws_lambda",
-    }
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=PROJECT_DIR,
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = python_under_lambda_settings(script, DJANGO_LOG_LEVEL="WARNING")
 
     assert result.returncode == 0, result.stderr
     assert result.stdout == "a warning line\n"

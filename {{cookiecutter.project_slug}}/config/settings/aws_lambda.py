@@ -49,6 +49,17 @@ def host_names(value: str) -> list[str]:
     return hosts
 
 
+def conn_max_age() -> int:
+    """DJANGO_CONN_MAX_AGE in whole seconds; 600 when unset."""
+    value = os.environ.get("DJANGO_CONN_MAX_AGE") or "600"
+    if not value.isdigit():
+        raise ImproperlyConfigured(
+            f"DJANGO_CONN_MAX_AGE is {value!r}: give whole seconds, e.g. 600 to keep a "
+            "connection for 10 minutes, or 0 to close it after each request."
+        )
+    return int(value)
+
+
 DEBUG = False
 SECRET_KEY = secret_key()
 
@@ -83,15 +94,22 @@ SILENCED_SYSTEM_CHECKS = [
     "security.W021",
 ]
 
-# One connection per execution environment, reused across warm invocations; the health
+# One connection per execution environment, reused across warm invocations for
+# DJANGO_CONN_MAX_AGE seconds (0: a connection per request, which lets a database that
+# pauses when idle, like Aurora Serverless, pause while environments sit frozen); the health
 # check reconnects when a connection died while the environment was frozen. A database host
 # that accepts and never answers would otherwise hold a request until the function's
 # timeout: connecting gives up after 5 s unless DATABASE_URL says ?connect_timeout=N.
 DATABASES = {
     "default": dj_database_url.parse(
-        required("DATABASE_URL"), conn_max_age=600, conn_health_checks=True
+        required("DATABASE_URL"), conn_max_age=conn_max_age(), conn_health_checks=True
     )
 }
+# DATABASE_URL may go through a transaction pooler (PgBouncer, RDS Proxy, Neon's or
+# Supabase's pooled host), which hands each transaction whichever server connection is free:
+# a server-side cursor (QuerySet.iterator() on Postgres) would be fetched from a connection
+# that never declared it. Client-side cursors work through any pooler, and directly too.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 
@@ -116,6 +134,20 @@ REMOTE_MANAGEMENT_COMMANDS = [
 # Of those, the ones that destroy data: they run only when the invocation names the database
 # ("confirm_database"), as a reset does. Migrating backwards always needs it too.
 DESTRUCTIVE_REMOTE_COMMANDS = ["flush"]
+
+# Errors to Sentry when SENTRY_DSN is set. Unset, sentry_sdk is never imported: it would
+# lengthen every cold start for nothing. The Lambda integration sends what an invocation
+# reported before the execution environment is frozen.
+if SENTRY_DSN := os.environ.get("SENTRY_DSN"):
+    import sentry_sdk
+    from sentry_sdk.integrations.aws_lambda import AwsLambdaIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT") or "production",
+        integrations=[AwsLambdaIntegration()],
+        send_default_pii=False,
+    )
 
 # Logs go to stdout, which Lambda sends to CloudWatch. awslambdaric attaches its own handler
 # to the root logger before it imports the handler module (each line gets the request id,
