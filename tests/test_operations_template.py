@@ -104,8 +104,11 @@ def test_schedules_send_their_command_to_the_migrations_function(project: Path) 
                 "Resource": {"Ref": "MigrationsFunctionAliaslive"},
             }
         ]
-    (invoke_config,) = of_type(resources, "AWS::Lambda::EventInvokeConfig").values()
-    assert invoke_config["Properties"]["FunctionName"] == {"Ref": "MigrationsFunction"}
+    (invoke_config,) = [
+        config
+        for config in of_type(resources, "AWS::Lambda::EventInvokeConfig").values()
+        if config["Properties"]["FunctionName"] == {"Ref": "MigrationsFunction"}
+    ]
     assert invoke_config["Properties"]["Qualifier"] == "live"
     assert invoke_config["Properties"]["MaximumRetryAttempts"] == 0, "a failure is not rerun"
 
