@@ -286,14 +286,22 @@ class AwsEndpoint:
         finally:
             settings.INITIAL_NO_AUTH_ACTION_COUNT = float("inf")
 
+    def functions(self, prefix: str) -> list[str]:
+        """The names of the functions whose names start with `prefix`."""
+        names = [function.function_name for function in self._lambda.list_functions()]
+        return [name for name in names if name.startswith(prefix)]
+
     def function_url(self, prefix: str) -> str:
         """The Function URL of the one function whose name starts with `prefix`."""
-        (function,) = [
-            function
-            for function in lambda_backends[ACCOUNT][REGION].list_functions()
-            if function.function_name.startswith(prefix)
-        ]
-        return function.url_config.url
+        (name,) = self.functions(prefix)
+        return self._lambda.get_function(name).url_config.url
+
+    def delete_alias(self, function: str, alias: str) -> None:
+        self._lambda.delete_alias(alias, function)
+
+    @property
+    def _lambda(self) -> LambdaBackend:
+        return lambda_backends[ACCOUNT][REGION]
 
     def stack(self, name: str):
         (stack,) = [
