@@ -3,10 +3,11 @@
 The scripts find `aws` and `sam` on PATH, as they do on a user's machine. The `aws` put first
 on PATH only adds `--endpoint-url` (Debian's AWS CLI 2.9 ignores AWS_ENDPOINT_URL) and runs
 the real CLI, which parses everything. The `sam` there runs the real SAM CLI (whose boto3
-reads AWS_ENDPOINT_URL), except for `sam build`: building an image needs a Docker engine,
-which is not here, so `sam build` is replaced by writing what it leaves for `sam deploy` --
-.aws-sam/build/template.yaml, each image function's ImageUri naming an image already in the
-stack's ECR repository, so `sam deploy` pushes nothing.
+reads AWS_ENDPOINT_URL), except for the end of `sam build`: building an image needs a Docker
+engine, which is not here. The real `sam build` runs until it needs one; then what it would
+leave for `sam deploy` is written -- .aws-sam/build/template.yaml, each image function's
+ImageUri naming an image already in the stack's ECR repository, so `sam deploy` pushes
+nothing.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+import yaml
 
 from tests.aws_endpoint import ACCOUNT, REGION, AwsEndpoint
 from tests.helpers import unavailable
@@ -44,20 +47,28 @@ def aws_cli() -> str:
     return AWS_CLI
 
 
-# Stands in for `sam build` only (no Docker engine here): the built template, as `sam build`
-# then `sam deploy`'s push would leave it, each image function's ImageUri in ECR_REPOSITORY.
+# Stands in for `sam build` past the point the real one reaches without Docker: the real SAM
+# CLI parses the command line, reads template.yaml and samconfig.toml and gets as far as
+# building the first image, then this writes the built template, as `sam build` then `sam
+# deploy`'s push would leave it: each image function's ImageUri in ECR_REPOSITORY.
 SAM = r"""#!{python}
-import os, sys
+import os, subprocess, sys
 from pathlib import Path
 
+import yaml
+
 if sys.argv[1:2] == ["build"]:
-    assert sys.argv[1:] == ["build"], sys.argv
+    # Where there is a Docker engine, it is hidden: the image is not what this test checks.
+    no_docker = {{**os.environ, "DOCKER_HOST": "unix:///nonexistent/docker.sock"}}
+    real = subprocess.run([{sam!r}, *sys.argv[1:]], env=no_docker, capture_output=True, text=True)
+    if "requires a container runtime" not in real.stderr:
+        sys.exit(f"the real sam build did not stop at Docker:\n{{real.stdout}}{{real.stderr}}")
     template = Path("template.yaml").read_text()
     image = f"      ImageUri: {{os.environ['ECR_REPOSITORY']}}:built-by-the-test\n"
     built = template.replace("      PackageType: Image\n", "      PackageType: Image\n" + image)
     Path(".aws-sam/build").mkdir(parents=True, exist_ok=True)
     Path(".aws-sam/build/template.yaml").write_text(built)
-    print("Build Succeeded (stand-in: no Docker engine here)")
+    print("Build Succeeded (the test's stand-in: no Docker engine here)")
 else:
     os.execv({sam!r}, [{sam!r}, *sys.argv[1:]])
 """
@@ -116,6 +127,27 @@ class Clients:
             [script, *args], cwd=project, env=env, capture_output=True, text=True, check=False
         )
         return Run(result.returncode, result.stdout, result.stderr)
+
+    def run_step(
+        self, project: Path, workflow: str, name: str, env: dict[str, str], **variables: str
+    ) -> Run:
+        """A workflow step's script as GitHub's runner runs it, `env` being the step's env."""
+        workflow_text = (project / ".github/workflows" / workflow).read_text()
+        jobs = yaml.safe_load(workflow_text)["jobs"]
+        (step,) = [s for job in jobs.values() for s in job["steps"] if s.get("name") == name]
+        assert set(step["env"]) == set(env), "the step passes other variables than these"
+        return self.run(
+            project,
+            "bash",
+            "--noprofile",
+            "--norc",
+            "-eo",
+            "pipefail",
+            "-c",
+            step["run"],
+            **env,
+            **variables,
+        )
 
 
 def image_repository(stack: str) -> str:

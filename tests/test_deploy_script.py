@@ -225,3 +225,31 @@ def test_missing_lock_file_is_explained(tmp_path: Path, clients: Clients) -> Non
 
     assert (run.returncode, run.stdout) == (1, "")
     assert "uv.lock is missing: run bin/setup and commit uv.lock" in run.stderr
+
+
+def test_the_deploy_workflow_with_only_the_two_secrets_set(
+    project: Path, clients: Clients, aws_endpoint: AwsEndpoint
+) -> None:
+    aws_endpoint.answer(MIGRATED)
+
+    # GitHub gives an unset variable and an empty input as "".
+    run = clients.run_step(
+        project,
+        "deploy.yml",
+        "bin/deploy",
+        {
+            "ENVIRONMENT": "workflow",
+            "DJANGO_SECRET_KEY": SECRET_KEY,
+            "DATABASE_URL": DATABASE_URL,
+            "DJANGO_ALLOWED_HOSTS": "",
+            "DJANGO_LOG_LEVEL": "",
+            "RESET_DATABASE_CONFIRM": "",
+        },
+        ECR_REPOSITORY=image_repository("my-django-app-workflow"),
+    )
+
+    assert run.returncode == 0, run.stdout + run.stderr
+    parameters = aws_endpoint.stack("my-django-app-workflow").parameters
+    assert (parameters["AllowedHosts"], parameters["LogLevel"]) == ("", "INFO")
+    assert run.stdout.startswith("==> AWS account\n")
+    assert "==> Deployed my-django-app-workflow: https://" in run.stdout

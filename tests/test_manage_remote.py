@@ -144,6 +144,23 @@ def test_no_command(project: Path, clients: Clients) -> None:
     )
 
 
+def test_the_manage_workflow_splits_the_command_without_expanding_it(
+    project: Path, clients: Clients, aws_endpoint: AwsEndpoint
+) -> None:
+    aws_endpoint.answer(command_result("ok\n"))
+
+    run = clients.run_step(
+        project,
+        "manage.yml",
+        "bin/manage-remote",
+        {"ENVIRONMENT": "production", "MANAGE_COMMAND": "showmigrations  $(id) 'a b' *"},
+    )
+
+    assert (run.returncode, run.stdout) == (0, "ok\n"), run.stderr
+    assert sent_payload(aws_endpoint)["manage"] == ["showmigrations", "$(id)", "'a", "b'", "*"]
+
+
+# Last: it deletes the alias the others invoke.
 def test_a_failed_invocation_is_reported(
     project: Path, clients: Clients, aws_endpoint: AwsEndpoint
 ) -> None:
