@@ -45,8 +45,26 @@ def settings_hash(parameters: dict[str, str]) -> str:
     return hashlib.sha256(json.dumps(others, sort_keys=True).encode()).hexdigest()
 
 
-def test_first_deploy(project: Path, clients: Clients, aws_endpoint: AwsEndpoint) -> None:
-    run = deploy(project, clients, "production", DJANGO_ALLOWED_HOSTS=None)
+def test_first_deploy_from_the_workflow_with_only_the_two_secrets_set(
+    project: Path, clients: Clients, aws_endpoint: AwsEndpoint
+) -> None:
+    aws_endpoint.answer(MIGRATED)
+
+    # GitHub gives an unset variable and an empty input as "".
+    run = clients.run_step(
+        project,
+        "deploy.yml",
+        "bin/deploy",
+        {
+            "ENVIRONMENT": "production",
+            "DJANGO_SECRET_KEY": SECRET_KEY,
+            "DATABASE_URL": DATABASE_URL,
+            "DJANGO_ALLOWED_HOSTS": "",
+            "DJANGO_LOG_LEVEL": "",
+            "RESET_DATABASE_CONFIRM": "",
+        },
+        ECR_REPOSITORY=image_repository("my-django-app-production"),
+    )
 
     assert run.returncode == 0, run.stdout + run.stderr
     stack = "my-django-app-production"
@@ -100,7 +118,7 @@ def test_values_reach_the_stack_unchanged_and_stay_secret(
     assert parameters["AllowedHosts"] == hosts
     for secret in (secret_key, database_url, "k" * 50, "search_path=app"):
         assert secret not in run.stdout + run.stderr
-        for path in [*clients.tmp.rglob("*"), *project.rglob("*")]:
+        for path in [*clients.home.rglob("*"), *project.rglob("*")]:
             assert not path.is_file() or secret.encode() not in path.read_bytes(), path
 
 
@@ -127,12 +145,13 @@ def test_an_update(project: Path, clients: Clients, aws_endpoint: AwsEndpoint) -
 def test_a_new_stack_is_reset_by_bin_deploy(
     project: Path, clients: Clients, aws_endpoint: AwsEndpoint
 ) -> None:
-    run = deploy(project, clients, "fresh", RESET_DATABASE_CONFIRM='app"; DROP')
+    run = deploy(project, clients, "fresh", RESET_DATABASE_CONFIRM='app"; DROP')  # hosts unset
 
     assert run.returncode == 0, run.stdout + run.stderr
     (invocation,) = aws_endpoint.invocations
     assert invocation.payload == {"reset_database": 'app"; DROP'}
-    assert aws_endpoint.stack("my-django-app-fresh").parameters["ResetDatabase"] == 'app"; DROP'
+    parameters = aws_endpoint.stack("my-django-app-fresh").parameters
+    assert (parameters["ResetDatabase"], parameters["AllowedHosts"]) == ('app"; DROP', "")
     assert 'every table of app"; DROP is dropped first' in run.stdout
 
 
@@ -225,31 +244,3 @@ def test_missing_lock_file_is_explained(tmp_path: Path, clients: Clients) -> Non
 
     assert (run.returncode, run.stdout) == (1, "")
     assert "uv.lock is missing: run bin/setup and commit uv.lock" in run.stderr
-
-
-def test_the_deploy_workflow_with_only_the_two_secrets_set(
-    project: Path, clients: Clients, aws_endpoint: AwsEndpoint
-) -> None:
-    aws_endpoint.answer(MIGRATED)
-
-    # GitHub gives an unset variable and an empty input as "".
-    run = clients.run_step(
-        project,
-        "deploy.yml",
-        "bin/deploy",
-        {
-            "ENVIRONMENT": "workflow",
-            "DJANGO_SECRET_KEY": SECRET_KEY,
-            "DATABASE_URL": DATABASE_URL,
-            "DJANGO_ALLOWED_HOSTS": "",
-            "DJANGO_LOG_LEVEL": "",
-            "RESET_DATABASE_CONFIRM": "",
-        },
-        ECR_REPOSITORY=image_repository("my-django-app-workflow"),
-    )
-
-    assert run.returncode == 0, run.stdout + run.stderr
-    parameters = aws_endpoint.stack("my-django-app-workflow").parameters
-    assert (parameters["AllowedHosts"], parameters["LogLevel"]) == ("", "INFO")
-    assert run.stdout.startswith("==> AWS account\n")
-    assert "==> Deployed my-django-app-workflow: https://" in run.stdout
