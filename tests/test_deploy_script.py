@@ -92,7 +92,7 @@ def test_first_deploy_from_the_workflow_with_only_the_two_secrets_set(
 
 
 # What CloudFormation must receive unchanged, and what must never be printed or left behind.
-AWKWARD = " spaces \"double\" 'single' a,b k=v &amp; 100% #hash é€😀"
+AWKWARD = "\\back spaces \"double\" 'single' a,b k=v &amp; 100% #hash é€😀"
 
 
 def test_values_reach_the_stack_unchanged_and_stay_secret(
