@@ -179,6 +179,23 @@ def test_migrations_failing_in_the_hook(
     assert "RESET_DATABASE_CONFIRM (Deploy workflow: reset_database)" in run.stderr
 
 
+def test_a_hook_failure_whose_log_cannot_be_read(
+    project: Path, clients: Clients, aws_endpoint: AwsEndpoint
+) -> None:
+    aws_endpoint.fail_pre_traffic_hook("MigrationsLogGroup", "never shown")
+
+    with aws_endpoint.denying("logs:FilterLogEvents") as keys:
+        run = deploy(project, clients, "production", DJANGO_LOG_LEVEL="ERROR", **keys)
+
+    assert run.returncode == 1
+    assert "AccessDenied" in run.stderr
+    assert "never shown" not in run.stderr
+    assert (
+        "    (could not read it: see the migrations function's log group in CloudWatch)\n"
+        "bin/deploy: the deploy failed and was rolled back; the previous version keeps serving."
+    ) in run.stderr
+
+
 def test_migrations_failing_after_the_deploy(
     project: Path, clients: Clients, aws_endpoint: AwsEndpoint
 ) -> None:
