@@ -1,5 +1,9 @@
 """bin/deploy with the real AWS CLI v2 and SAM CLI against moto (see tests/aws_clients.py for
-the one step a stand-in takes: `sam build`, which needs Docker)."""
+the one step a stand-in finishes: `sam build`, which needs Docker).
+
+The tests share the endpoint's stacks and run in order: the first deploys production, which
+later ones update; "fresh" is created by the reset test and reused after it.
+"""
 
 from __future__ import annotations
 
@@ -210,6 +214,34 @@ def test_migrations_failing_after_the_deploy(
         "bin/deploy: the migrations failed (Unhandled): their output is above.\n"
     )
     assert "==> Deployed" not in run.stdout
+
+
+def test_a_failed_first_deploy(project: Path, clients: Clients, aws_endpoint: AwsEndpoint) -> None:
+    with aws_endpoint.denying("cloudformation:ExecuteChangeSet") as keys:
+        run = deploy(project, clients, "failed", **keys)
+
+    assert run.returncode == 1
+    assert "AccessDenied" in run.stderr
+    assert run.stderr.endswith(
+        "bin/deploy: sam deploy failed: its output is above. Nothing serves yet; fix it and"
+        " deploy again.\n"
+    )
+    assert aws_endpoint.invocations == []
+
+
+def test_a_stack_left_by_a_failed_first_create_is_explained(
+    project: Path, clients: Clients, aws_endpoint: AwsEndpoint
+) -> None:
+    aws_endpoint.stack("my-django-app-fresh").status = "ROLLBACK_COMPLETE"
+
+    run = deploy(project, clients, "fresh")
+
+    assert run.returncode == 1
+    assert run.stderr == (
+        "bin/deploy: the first deploy of my-django-app-fresh failed and CloudFormation cannot"
+        " update what it left: delete it (aws cloudformation delete-stack --region us-east-1"
+        " --stack-name my-django-app-fresh), then deploy again.\n"
+    )
 
 
 def test_an_ecr_error_is_reported_as_what_it_is(
