@@ -113,6 +113,8 @@ def test_arguments_and_superuser_variables_travel_as_data(
         "manage": ["createsuperuser", "--username", "o'brien; rm -rf / é"],
         "environment": {"DJANGO_SUPERUSER_PASSWORD": 'pa"ss $(word) €'},
     }
+    for path in clients.home.rglob("*"):  # the payload's file is gone
+        assert not path.is_file() or b'pa"ss' not in path.read_bytes(), path
 
 
 def test_missing_stack(project: Path, clients: Clients, aws_endpoint: AwsEndpoint) -> None:
