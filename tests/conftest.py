@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.fake_aws import install_fakes
+from tests.aws_clients import Clients
+from tests.aws_endpoint import AwsEndpoint
 from tests.helpers import UV, bake, find_python, project_env, run
 from tests.lambda_image import LambdaImage
 
@@ -22,7 +24,16 @@ def lambda_image(tmp_path_factory: pytest.TempPathFactory) -> LambdaImage:
     return image
 
 
+@pytest.fixture(scope="session")
+def aws_endpoint() -> Iterator[AwsEndpoint]:
+    endpoint = AwsEndpoint()
+    endpoint.start()
+    yield endpoint
+    endpoint.stop()
+
+
 @pytest.fixture
-def fakes(tmp_path: Path) -> Path:
-    """A directory holding recording stand-ins for `aws` and `sam`."""
-    return install_fakes(tmp_path / "fake-bin")
+def clients(aws_endpoint: AwsEndpoint, tmp_path: Path) -> Clients:
+    """The real AWS and SAM CLIs on a PATH for the scripts, talking to the local endpoint."""
+    aws_endpoint.forget_invocations()
+    return Clients(aws_endpoint, tmp_path / "clients")

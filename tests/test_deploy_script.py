@@ -1,73 +1,126 @@
-"""bin/deploy with recording stand-ins for the AWS and SAM CLIs on PATH."""
+"""bin/deploy with the real AWS CLI v2 and SAM CLI against moto (see tests/aws_clients.py for
+the one step a stand-in finishes: `sam build`, which needs Docker).
+
+The tests share the endpoint's stacks and run in order: the first deploys production, which
+later ones update; "fresh" is created by the reset test and reused after it.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
 import pytest
+from moto.ecr.models import ecr_backends
 
-from tests.fake_aws import ACCOUNT, FUNCTION_URL, MIGRATIONS_FUNCTION, Run, run_with_fakes
+from tests.aws_clients import Clients, Run, image_repository
+from tests.aws_endpoint import ACCOUNT, REGION, AwsEndpoint
 from tests.helpers import bake
 
-REGION = "us-east-1"
-STACK = "my-django-app-production"
-IMAGE_REPOSITORY = f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/my-django-app"
+SECRET_KEY = "s3cret-key-with-$pecial-characters-and-enough-length-0123456789"
+DATABASE_URL = "postgres://app:p%40ss@db.example.com:5432/app"
+MIGRATED = {
+    "command": ["migrate"],
+    "exit_status": 0,
+    "stdout": "  Applying shop.0002_price... OK\n",
+    "stderr": "",
+}
+FAILED = {"command": ["migrate"], "exit_status": 1, "stdout": "", "stderr": "ProgrammingError: boom\n"}
+# The parameters bin/deploy passes with their template defaults when their variables are unset.
+OPTIONAL_DEFAULTS = {
+    "DatabaseDirectUrl": "",
+    "ConnMaxAge": "600",
+    "WebReservedConcurrency": "0",
+    "SubnetIds": "",
+    "SecurityGroupIds": "",
+    "AlarmEmail": "",
+    "SentryDsn": "",
+}
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def project(tmp_path_factory: pytest.TempPathFactory, aws_endpoint: AwsEndpoint) -> Path:
+    aws_endpoint.reset()
     project = bake(tmp_path_factory.mktemp("deploy"))
     (project / "uv.lock").write_text("version = 1\n")  # bin/setup writes the real one
     return project
 
 
-def deploy(project: Path, fakes: Path, *args: str, **variables: str) -> Run:
-    secrets = {
-        "DJANGO_SECRET_KEY": "s3cret-key-with-$pecial-characters-and-enough-length-0123456789",
-        "DATABASE_URL": "postgres://app:p%40ss@db.example.com:5432/app",
+def deploy(project: Path, clients: Clients, environment: str, **variables: str | None) -> Run:
+    """bin/deploy <environment>; the migrations function answers as MIGRATED unless queued."""
+    if not clients.endpoint.queued_answers():
+        clients.endpoint.answer(MIGRATED)
+    variables = {
+        "DJANGO_SECRET_KEY": SECRET_KEY,
+        "DATABASE_URL": DATABASE_URL,
+        "ECR_REPOSITORY": image_repository(f"my-django-app-{environment}"),
+        **variables,
     }
-    return run_with_fakes(project, fakes, "bin/deploy", *args, **{**secrets, **variables})
+    return clients.run(project, "bin/deploy", environment, **variables)
 
 
-def test_first_deploy(project: Path, fakes: Path) -> None:
-    run = deploy(project, fakes)
+def settings_hash(parameters: dict[str, str], image: str) -> str:
+    """bin/deploy's hash: the built images (here the stand-in's one) and every other value."""
+    values = {name: value for name, value in parameters.items() if name != "SettingsHash"}
+    identity = json.dumps({"images": [image], "values": values}, sort_keys=True)
+    return hashlib.sha256(identity.encode()).hexdigest()
 
-    assert run.returncode == 0, run.stderr
-    assert run.commands() == [
-        "aws sts get-caller-identity",
-        "aws ecr describe-repositories",
-        "aws ecr create-repository",
-        "aws ecr put-lifecycle-policy",
-        "sam build",
-        "sam deploy",
-        "aws cloudformation describe-stacks",
-        "aws lambda invoke",
-        "aws cloudformation describe-stacks",
-    ]
-    create = run.call("aws ecr create-repository")
-    assert create[create.index("--repository-name") + 1] == "my-django-app"
-    assert "scanOnPush=true" in create
-    sam_deploy = run.call("sam deploy")
-    assert sam_deploy[sam_deploy.index("--stack-name") + 1] == STACK
-    assert sam_deploy[sam_deploy.index("--region") + 1] == REGION
-    assert sam_deploy[sam_deploy.index("--image-repository") + 1] == IMAGE_REPOSITORY
-    overrides = sam_deploy[sam_deploy.index("--parameter-overrides") + 1 :]
-    assert overrides == [
-        "EnvironmentName=production",
-        "DjangoSecretKey=s3cret-key-with-$pecial-characters-and-enough-length-0123456789",
-        "DatabaseUrl=postgres://app:p%40ss@db.example.com:5432/app",
-        "AllowedHosts=",
-        "LogLevel=INFO",
-    ]
-    invoke = run.call("aws lambda invoke")
-    assert invoke[invoke.index("--function-name") + 1] == f"{MIGRATIONS_FUNCTION}:live"
-    assert json.loads(invoke[invoke.index("--payload") + 1]) == {}
+
+def built_image(environment: str, tag: str = "built-by-the-test") -> str:
+    return f"{image_repository(f'my-django-app-{environment}')}:{tag}"
+
+
+def test_first_deploy_from_the_workflow_with_only_the_two_secrets_set(
+    project: Path, clients: Clients, aws_endpoint: AwsEndpoint
+) -> None:
+    aws_endpoint.answer(MIGRATED)
+
+    # GitHub gives an unset variable and an empty input as "".
+    run = clients.run_step(
+        project,
+        "deploy.yml",
+        "bin/deploy",
+        {
+            "ENVIRONMENT": "production",
+            "DJANGO_SECRET_KEY": SECRET_KEY,
+            "DATABASE_URL": DATABASE_URL,
+            "DJANGO_ALLOWED_HOSTS": "",
+            "DJANGO_LOG_LEVEL": "",
+            "RESET_DATABASE_CONFIRM": "",
+        },
+        ECR_REPOSITORY=image_repository("my-django-app-production"),
+    )
+
+    assert run.returncode == 0, run.stdout + run.stderr
+    stack = "my-django-app-production"
+    repository = ecr_backends[ACCOUNT][REGION].repositories[stack]
+    assert repository.image_scanning_configuration == {"scanOnPush": True}
+    (rule,) = json.loads(repository.lifecycle_policy)["rules"]
+    assert rule["selection"]["countNumber"] == 10
+    assert f"Deployment image repository  : \n{' ' * 39}{image_repository(stack)}" in run.stdout
+    parameters = aws_endpoint.stack(stack).parameters
+    assert parameters == {
+        "EnvironmentName": "production",
+        "DjangoSecretKey": SECRET_KEY,
+        "DatabaseUrl": DATABASE_URL,
+        "AllowedHosts": "",
+        "LogLevel": "INFO",
+        "ResetDatabase": "",
+        **OPTIONAL_DEFAULTS,
+        "SettingsHash": settings_hash(parameters, built_image("production")),
+    }
+    (invocation,) = aws_endpoint.invocations
+    assert invocation.function.startswith(f"{stack}-MigrationsFunction-")
+    assert (invocation.qualifier, invocation.payload) == ("live", {})
     assert "  Applying shop.0002_price... OK\n" in run.stdout
-    assert run.stdout.endswith(f"==> Deployed {STACK}: {FUNCTION_URL}\n")
+    url = aws_endpoint.function_url(f"{stack}-WebFunction-")
+    assert run.stdout.endswith(f"==> Deployed {stack}: {url}\n")
 
 
-def test_optional_parameters_come_from_their_variables(project: Path, fakes: Path) -> None:
+def test_optional_parameters_come_from_their_variables(
+    project: Path, clients: Clients, aws_endpoint: AwsEndpoint
+) -> None:
     variables = {
         "DATABASE_DIRECT_URL": "postgres://app:p%40ss@direct.example.com:5432/app",
         "DJANGO_CONN_MAX_AGE": "0",
@@ -77,90 +130,237 @@ def test_optional_parameters_come_from_their_variables(project: Path, fakes: Pat
         "ALARM_EMAIL": "ops@example.com",
         "SENTRY_DSN": "https://public@sentry.example.com/1",
     }
-    run = deploy(project, fakes, **variables)
 
-    assert run.returncode == 0, run.stderr
-    sam_deploy = run.call("sam deploy")
-    overrides = sam_deploy[sam_deploy.index("--parameter-overrides") + 1 :]
-    assert overrides[5:] == [
-        f"DatabaseDirectUrl={variables['DATABASE_DIRECT_URL']}",
-        "ConnMaxAge=0",
-        "WebReservedConcurrency=20",
-        "SubnetIds=subnet-0a,subnet-0b",
-        "SecurityGroupIds=sg-0c",
-        "AlarmEmail=ops@example.com",
-        f"SentryDsn={variables['SENTRY_DSN']}",
-    ]
+    run = deploy(project, clients, "optional", **variables)
 
-
-def test_existing_repository_is_reused(project: Path, fakes: Path) -> None:
-    run = deploy(project, fakes, FAKE_ECR_EXISTS="1")
-
-    assert run.returncode == 0, run.stderr
-    assert "aws ecr create-repository" not in run.commands()
-    assert "aws ecr put-lifecycle-policy" not in run.commands()
+    assert run.returncode == 0, run.stdout + run.stderr
+    parameters = aws_endpoint.stack("my-django-app-optional").parameters
+    assert {name: parameters[name] for name in OPTIONAL_DEFAULTS} == {
+        "DatabaseDirectUrl": variables["DATABASE_DIRECT_URL"],
+        "ConnMaxAge": "0",
+        "WebReservedConcurrency": "20",
+        "SubnetIds": "subnet-0a,subnet-0b",
+        "SecurityGroupIds": "sg-0c",
+        "AlarmEmail": "ops@example.com",
+        "SentryDsn": variables["SENTRY_DSN"],
+    }
 
 
-def test_environment_names_the_stack(project: Path, fakes: Path) -> None:
-    run = deploy(project, fakes, "staging", FAKE_ECR_EXISTS="1", DJANGO_ALLOWED_HOSTS="a.example")
+def test_a_new_image_alone_moves_the_settings_hash(
+    project: Path, clients: Clients, aws_endpoint: AwsEndpoint
+) -> None:
+    """Versions are named after SettingsHash alone: new code must change it too."""
+    first = deploy(project, clients, "images", IMAGE_TAG="one")
+    same = aws_endpoint.stack("my-django-app-images").parameters["SettingsHash"]
+    aws_endpoint.forget_invocations()
+    again = deploy(project, clients, "images", IMAGE_TAG="one")
+    unchanged = aws_endpoint.stack("my-django-app-images").parameters["SettingsHash"]
+    aws_endpoint.forget_invocations()
+    rebuilt = deploy(project, clients, "images", IMAGE_TAG="two")
+    parameters = aws_endpoint.stack("my-django-app-images").parameters
 
-    sam_deploy = run.call("sam deploy")
-    assert sam_deploy[sam_deploy.index("--stack-name") + 1] == "my-django-app-staging"
-    assert "EnvironmentName=staging" in sam_deploy
-    assert "AllowedHosts=a.example" in sam_deploy
+    assert (first.returncode, again.returncode, rebuilt.returncode) == (0, 0, 0)
+    assert same == unchanged == settings_hash(parameters, built_image("images", "one"))
+    assert parameters["SettingsHash"] == settings_hash(parameters, built_image("images", "two"))
+    assert parameters["SettingsHash"] != same
 
 
-def test_a_failed_migration_fails_the_deploy(project: Path, fakes: Path) -> None:
-    run = deploy(project, fakes, FAKE_ECR_EXISTS="1", FAKE_MIGRATION_FAILS="1")
+# What CloudFormation must receive unchanged, and what must never be printed or left behind.
+AWKWARD = "\\back spaces \"double\" 'single' a,b k=v &amp; 100% #hash é€😀"
+
+
+def test_values_reach_the_stack_unchanged_and_stay_secret(
+    project: Path, clients: Clients, aws_endpoint: AwsEndpoint
+) -> None:
+    secret_key = "k" * 50 + AWKWARD
+    database_url = "postgres://u:p@db.example.com/app?options=-c search_path=app" + AWKWARD
+    hosts = "a.example.com," + AWKWARD
+
+    run = deploy(
+        project,
+        clients,
+        "awkward",
+        DJANGO_SECRET_KEY=secret_key,
+        DATABASE_URL=database_url,
+        DJANGO_ALLOWED_HOSTS=hosts,
+    )
+
+    assert run.returncode == 0, run.stdout + run.stderr
+    parameters = aws_endpoint.stack("my-django-app-awkward").parameters
+    assert parameters["DjangoSecretKey"] == secret_key
+    assert parameters["DatabaseUrl"] == database_url
+    assert parameters["AllowedHosts"] == hosts
+    for secret in (secret_key, database_url, "k" * 50, "search_path=app"):
+        assert secret not in run.stdout + run.stderr
+        for path in [*clients.home.rglob("*"), *project.rglob("*")]:
+            assert not path.is_file() or secret.encode() not in path.read_bytes(), path
+
+
+def test_an_update(project: Path, clients: Clients, aws_endpoint: AwsEndpoint) -> None:
+    """A settings change moves SettingsHash; a reset happens in the hook, never twice; the
+    ECR repository is kept as it is."""
+    before = aws_endpoint.stack("my-django-app-production").parameters
+    repository = ecr_backends[ACCOUNT][REGION].repositories["my-django-app-production"]
+    repository.lifecycle_policy = "kept"
+
+    run = deploy(project, clients, "production", RESET_DATABASE_CONFIRM='app"; DROP')
+
+    assert run.returncode == 0, run.stdout + run.stderr
+    after = aws_endpoint.stack("my-django-app-production").parameters
+    assert after["ResetDatabase"] == 'app"; DROP'
+    assert after["SettingsHash"] == settings_hash(after, built_image("production"))
+    assert after["SettingsHash"] != before["SettingsHash"]
+    (invocation,) = aws_endpoint.invocations
+    assert invocation.payload == {}
+    assert 'the PreTraffic hook dropped every table of app"; DROP, then migrated' in run.stdout
+    assert "creating it" not in run.stdout
+    assert repository.lifecycle_policy == "kept"
+
+
+def test_a_new_stack_is_reset_by_bin_deploy(
+    project: Path, clients: Clients, aws_endpoint: AwsEndpoint
+) -> None:
+    run = deploy(project, clients, "fresh", RESET_DATABASE_CONFIRM='app"; DROP')  # hosts unset
+
+    assert run.returncode == 0, run.stdout + run.stderr
+    (invocation,) = aws_endpoint.invocations
+    assert invocation.payload == {"reset_database": 'app"; DROP'}
+    parameters = aws_endpoint.stack("my-django-app-fresh").parameters
+    assert (parameters["ResetDatabase"], parameters["AllowedHosts"]) == ('app"; DROP', "")
+    assert 'every table of app"; DROP is dropped first' in run.stdout
+
+
+def test_migrations_failing_in_the_hook(
+    project: Path, clients: Clients, aws_endpoint: AwsEndpoint
+) -> None:
+    before = aws_endpoint.stack("my-django-app-production").parameters
+    aws_endpoint.fail_pre_traffic_hook(
+        "MigrationsLogGroup",
+        "  Applying shop.0003_stock...",
+        json.dumps({"errorType": "InvocationFailed", "errorMessage": json.dumps(FAILED)}),
+    )
+
+    run = deploy(project, clients, "production", DJANGO_LOG_LEVEL="ERROR")
 
     assert run.returncode == 1
-    assert "ProgrammingError: boom" in run.stderr
-    assert run.stderr.rstrip().endswith(
-        "bin/deploy: the migrations failed (Unhandled): their output is above."
+    assert aws_endpoint.invocations == []
+    assert aws_endpoint.stack("my-django-app-production").parameters == before
+    assert (
+        "==> The migrations function's log since this deploy began\n"
+        "  Applying shop.0003_stock...\n"
+        "ProgrammingError: boom\n"
+        "bin/deploy: the deploy failed and was rolled back; the previous version keeps serving."
+    ) in run.stderr
+    assert "RESET_DATABASE_CONFIRM (Deploy workflow: reset_database)" in run.stderr
+
+
+def test_a_hook_failure_whose_log_cannot_be_read(
+    project: Path, clients: Clients, aws_endpoint: AwsEndpoint
+) -> None:
+    aws_endpoint.fail_pre_traffic_hook("MigrationsLogGroup", "never shown")
+
+    with aws_endpoint.denying("logs:FilterLogEvents") as keys:
+        run = deploy(project, clients, "production", DJANGO_LOG_LEVEL="ERROR", **keys)
+
+    assert run.returncode == 1
+    assert "AccessDenied" in run.stderr
+    assert "never shown" not in run.stderr
+    assert (
+        "    (could not read it: see the migrations function's log group in CloudWatch)\n"
+        "bin/deploy: the deploy failed and was rolled back; the previous version keeps serving."
+    ) in run.stderr
+
+
+def test_migrations_failing_after_the_deploy(
+    project: Path, clients: Clients, aws_endpoint: AwsEndpoint
+) -> None:
+    error = {"errorType": "InvocationFailed", "errorMessage": json.dumps(FAILED)}
+    aws_endpoint.answer(error, function_error="Unhandled")
+
+    run = deploy(project, clients, "production")
+
+    assert run.returncode == 1
+    assert json.loads(run.stderr.splitlines()[-2]) == error
+    assert run.stderr.endswith(
+        "bin/deploy: the migrations failed (Unhandled): their output is above.\n"
     )
     assert "==> Deployed" not in run.stdout
 
 
-def test_a_failed_stack_deploy_stops_before_migrating(project: Path, fakes: Path) -> None:
-    run = deploy(project, fakes, FAKE_ECR_EXISTS="1", FAKE_SAM_FAILS="deploy")
-
-    assert run.returncode != 0
-    assert run.commands()[-1] == "sam deploy"
-
-
-def test_missing_credentials_are_explained(project: Path, fakes: Path) -> None:
-    run = deploy(project, fakes, FAKE_NO_CREDENTIALS="1")
+def test_a_failed_first_deploy(project: Path, clients: Clients, aws_endpoint: AwsEndpoint) -> None:
+    with aws_endpoint.denying("cloudformation:ExecuteChangeSet") as keys:
+        run = deploy(project, clients, "failed", **keys)
 
     assert run.returncode == 1
-    assert run.commands() == ["aws sts get-caller-identity"]
-    assert run.stderr.rstrip().endswith(
+    assert "AccessDenied" in run.stderr
+    assert run.stderr.endswith(
+        "bin/deploy: sam deploy failed: its output is above. Nothing serves yet; fix it and"
+        " deploy again.\n"
+    )
+    assert aws_endpoint.invocations == []
+
+
+def test_a_stack_left_by_a_failed_first_create_is_explained(
+    project: Path, clients: Clients, aws_endpoint: AwsEndpoint
+) -> None:
+    aws_endpoint.stack("my-django-app-fresh").status = "ROLLBACK_COMPLETE"
+
+    run = deploy(project, clients, "fresh")
+
+    assert run.returncode == 1
+    assert run.stderr == (
+        "bin/deploy: the first deploy of my-django-app-fresh failed and CloudFormation cannot"
+        " update what it left: delete it (aws cloudformation delete-stack --region us-east-1"
+        " --stack-name my-django-app-fresh), then deploy again.\n"
+    )
+
+
+def test_an_ecr_error_is_reported_as_what_it_is(
+    project: Path, clients: Clients, aws_endpoint: AwsEndpoint
+) -> None:
+    with aws_endpoint.denying("ecr:DescribeRepositories") as keys:
+        run = deploy(project, clients, "denied", **keys)
+
+    assert run.returncode == 1
+    assert "bin/deploy: could not look up the ECR repository my-django-app-denied:" in run.stderr
+    assert "AccessDenied" in run.stderr
+    assert "my-django-app-denied" not in ecr_backends[ACCOUNT][REGION].repositories
+
+
+@pytest.mark.parametrize("environment", ["Production", "9lives", "a_b", "x" * 21])
+def test_an_invalid_environment_name_stops_before_anything(
+    project: Path, clients: Clients, environment: str
+) -> None:
+    run = deploy(project, clients, environment, DJANGO_SECRET_KEY="")
+
+    assert (run.returncode, run.stdout) == (1, "")
+    assert run.stderr == (
+        f"bin/deploy: '{environment}' is not an environment name: a lowercase letter, then up"
+        " to 19 lowercase letters, digits or '-' ([a-z][a-z0-9-]{0,19}).\n"
+    )
+
+
+def test_missing_credentials_are_explained(project: Path, clients: Clients) -> None:
+    run = deploy(project, clients, "production", AWS_ACCESS_KEY_ID=None)
+
+    assert run.returncode == 1
+    assert "Unable to locate credentials" in run.stderr
+    assert run.stderr.endswith(
         "bin/deploy: no usable AWS credentials: run 'aws configure sso' (or set AWS_PROFILE),"
-        " or use the Deploy workflow."
+        " or use the Deploy workflow.\n"
     )
 
 
 @pytest.mark.parametrize("variable", ["DJANGO_SECRET_KEY", "DATABASE_URL"])
-def test_missing_secret_is_named(project: Path, fakes: Path, variable: str) -> None:
-    run = deploy(project, fakes, **{variable: ""})
+def test_missing_secret_is_named(project: Path, clients: Clients, variable: str) -> None:
+    run = deploy(project, clients, "production", **{variable: ""})
 
-    assert run.returncode == 1
-    assert run.calls == []
+    assert (run.returncode, run.stdout) == (1, "")
     assert run.stderr.startswith(f"bin/deploy: {variable} is not set")
 
 
-def test_missing_lock_file_is_explained(tmp_path: Path, fakes: Path) -> None:
-    project = bake(tmp_path)
+def test_missing_lock_file_is_explained(tmp_path: Path, clients: Clients) -> None:
+    run = deploy(bake(tmp_path), clients, "production")
 
-    run = deploy(project, fakes)
-
-    assert run.returncode == 1
-    assert run.calls == []
+    assert (run.returncode, run.stdout) == (1, "")
     assert "uv.lock is missing: run bin/setup and commit uv.lock" in run.stderr
-
-
-def test_reset_is_sent_only_with_its_confirmation(project: Path, fakes: Path) -> None:
-    run = deploy(project, fakes, FAKE_ECR_EXISTS="1", RESET_DATABASE_CONFIRM='app"; DROP')
-
-    invoke = run.call("aws lambda invoke")
-    assert json.loads(invoke[invoke.index("--payload") + 1]) == {"reset_database": 'app"; DROP'}
-    assert 'every table of app"; DROP is dropped first' in run.stdout
