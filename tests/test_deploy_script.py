@@ -27,6 +27,15 @@ MIGRATED = {
     "stderr": "",
 }
 FAILED = {"command": ["migrate"], "exit_status": 1, "stdout": "", "stderr": "ProgrammingError: boom\n"}
+OPTIONAL_VARIABLES = [
+    "DATABASE_DIRECT_URL",
+    "DJANGO_CONN_MAX_AGE",
+    "WEB_RESERVED_CONCURRENCY",
+    "SUBNET_IDS",
+    "SECURITY_GROUP_IDS",
+    "ALARM_EMAIL",
+    "SENTRY_DSN",
+]
 # The parameters bin/deploy passes with their template defaults when their variables are unset.
 OPTIONAL_DEFAULTS = {
     "DatabaseDirectUrl": "",
@@ -88,6 +97,7 @@ def test_first_deploy_from_the_workflow_with_only_the_two_secrets_set(
             "DJANGO_ALLOWED_HOSTS": "",
             "DJANGO_LOG_LEVEL": "",
             "RESET_DATABASE_CONFIRM": "",
+            **{variable: "" for variable in OPTIONAL_VARIABLES},
         },
         ECR_REPOSITORY=image_repository("my-django-app-production"),
     )
