@@ -31,6 +31,7 @@ TAKEN_NAMES = frozenset(
         "staticfiles",
         "test",
         "tests",
+        "users",
         "whitenoise",
     }
 )

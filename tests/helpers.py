@@ -167,13 +167,19 @@ def load_sam_template(project: Path) -> dict:
 def function_environment(
     template: dict, function: str, parameters: dict[str, str]
 ) -> dict[str, str]:
-    """A function's environment variables from template.yaml, parameters filled in."""
+    """A function's environment variables from template.yaml, parameters filled in (their
+    defaults where not given), and a resource's name (a bucket's) as its logical id."""
     variables = template["Resources"][function]["Properties"]["Environment"]["Variables"]
     environment = {}
     for name, value in variables.items():
         if isinstance(value, dict):
             ((tag, reference),) = value.items()
             assert tag == "!Ref", f"{name}: only !Ref is understood here, not {tag}"
-            value = parameters[reference]
+            if reference in template["Resources"]:
+                value = reference.lower()
+            elif reference in parameters:
+                value = parameters[reference]
+            else:
+                value = template["Parameters"][reference]["Default"]
         environment[name] = value
     return environment

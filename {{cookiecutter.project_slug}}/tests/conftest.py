@@ -38,6 +38,8 @@ def lambda_environment(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
         monkeypatch.setenv(name, value)
     monkeypatch.delenv("DJANGO_ALLOWED_HOSTS", raising=False)
     monkeypatch.delenv("DJANGO_LOG_LEVEL", raising=False)
+    monkeypatch.delenv("DJANGO_SERVER_EMAIL", raising=False)
+    monkeypatch.delenv("DJANGO_ADMINS", raising=False)
     return dict(LAMBDA_ENVIRONMENT)
 
 

@@ -173,10 +173,48 @@ def test_database_connect_timeout_from_the_url(lambda_environment, monkeypatch) 
 def test_nothing_is_written_outside_tmp(lambda_environment) -> None:
     values = load_lambda_settings()
 
-    assert values["MEDIA_ROOT"].startswith("/tmp/")
+    assert values["STORAGES"]["default"]["BACKEND"] == "config.media.MediaStorage"
     assert "FILE_UPLOAD_TEMP_DIR" not in values  # Django's default: the system temp dir
     for handler in values["LOGGING"].get("handlers", {}).values():
         assert "File" not in handler["class"]
+
+
+@pytest.mark.parametrize("name", ["DJANGO_DEFAULT_FROM_EMAIL", "DJANGO_SERVER_EMAIL"])
+@pytest.mark.parametrize("value", ["noreply", "Site <noreply@example.com>", "a@b.com, c@d.com"])
+def test_sender_must_be_one_bare_address(lambda_environment, monkeypatch, name, value) -> None:
+    monkeypatch.setenv(name, value)
+
+    with pytest.raises(ImproperlyConfigured, match=f"{name} is .*e.g. noreply@example.com"):
+        load_lambda_settings()
+
+
+def test_server_email_defaults_to_the_sender(lambda_environment) -> None:
+    values = load_lambda_settings()
+
+    assert values["SERVER_EMAIL"] == values["DEFAULT_FROM_EMAIL"] == "noreply@example.com"
+
+
+def test_admins_from_the_environment(lambda_environment, monkeypatch) -> None:
+    monkeypatch.setenv("DJANGO_ADMINS", "Ops Team <ops@example.com>, dev@example.com,")
+
+    admins = load_lambda_settings()["ADMINS"]
+
+    assert admins == [("Ops Team", "ops@example.com"), ("dev@example.com", "dev@example.com")]
+
+
+def test_admins_are_refused_with_the_right_form(lambda_environment, monkeypatch) -> None:
+    monkeypatch.setenv("DJANGO_ADMINS", "ops@example.com; dev@example.com")
+
+    with pytest.raises(ImproperlyConfigured, match="DJANGO_ADMINS has .* Ops Team <ops@"):
+        load_lambda_settings()
+
+
+def test_admins_need_a_sender(lambda_environment, monkeypatch) -> None:
+    monkeypatch.setenv("DJANGO_ADMINS", "ops@example.com")
+    monkeypatch.setenv("DJANGO_DEFAULT_FROM_EMAIL", "")
+
+    with pytest.raises(ImproperlyConfigured, match="DJANGO_ADMINS is set but DJANGO_DEFAULT_FROM"):
+        load_lambda_settings()
 
 
 def test_invalid_log_level_is_named(lambda_environment, monkeypatch) -> None:

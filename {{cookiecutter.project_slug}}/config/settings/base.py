@@ -11,6 +11,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "{{ cookiecutter.project_slug }}",
+    "users",
 ]
 
 MIDDLEWARE = [
@@ -41,6 +42,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# The project's own user model from the first migration (users/models.py): Django cannot swap
+# it once auth's tables exist.
+AUTH_USER_MODEL = "users.User"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
