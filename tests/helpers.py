@@ -12,9 +12,13 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import boto3
 import pytest
 import yaml
 from cookiecutter.main import cookiecutter
+from samtranslator.parser.parser import Parser
+from samtranslator.translator.translator import Translator
+from samtranslator.yaml_helper import yaml_parse
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent
 # The uv this suite pins (tests drive generated projects with it), not a shim on PATH.
@@ -162,6 +166,24 @@ CloudFormationLoader.add_multi_constructor("!", _tagged)
 
 def load_sam_template(project: Path) -> dict:
     return yaml.load((project / "template.yaml").read_text(), Loader=CloudFormationLoader)
+
+
+def translate_sam_template(
+    project: Path, parameters: dict[str, str], image_uri: str = "", region: str = "eu-west-1"
+) -> dict:
+    """template.yaml as CloudFormation deploys it: SAM's transform, given `parameters`.
+
+    `sam deploy` gives each image function the ImageUri of the image it pushed; `image_uri`
+    stands in for it (no Docker, no ECR here).
+    """
+    template = yaml_parse((project / "template.yaml").read_text())
+    for resource in template["Resources"].values():
+        if resource["Properties"].get("PackageType") == "Image":
+            resource["Properties"]["ImageUri"] = image_uri or (
+                f"123456789012.dkr.ecr.{region}.amazonaws.com/app:webfunction-0123456789ab"
+            )
+    translator = Translator(None, Parser(), boto_session=boto3.Session(region_name=region))
+    return translator.translate(template, dict(parameters), get_managed_policy_map=dict)
 
 
 def function_environment(

@@ -150,7 +150,12 @@ def test_one_image_two_functions(tmp_path: Path) -> None:
     assert template["Globals"]["Function"]["LoggingConfig"] == {"LogFormat": "JSON"}
     hooks = web["Properties"]["DeploymentPreference"]["Hooks"]
     assert hooks == {"PreTraffic": {"!Ref": "MigrateBeforeTraffic"}}
-    assert set(template["Outputs"]) == {"FunctionUrl", "WebFunctionName", "MigrationsFunctionName"}
+    assert set(template["Outputs"]) == {
+        "FunctionUrl",
+        "WebFunctionName",
+        "MigrationsFunctionName",
+        "MediaBucketName",
+    }
 
 
 def test_secrets_have_no_default_and_are_not_echoed(tmp_path: Path) -> None:
