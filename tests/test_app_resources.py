@@ -50,7 +50,9 @@ def test_the_bucket_is_private_encrypted_and_kept(resources: dict) -> None:
         "IgnorePublicAcls": True,
         "RestrictPublicBuckets": True,
     }
-    assert properties["OwnershipControls"] == {"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
+    assert properties["OwnershipControls"] == {
+        "Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]
+    }
     (encryption,) = properties["BucketEncryption"]["ServerSideEncryptionConfiguration"]
     assert encryption["ServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
 

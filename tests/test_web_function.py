@@ -172,6 +172,32 @@ def test_body_over_one_megabyte(web: RuntimeAPI, events: ModuleType) -> None:
     assert log_in(web, events, padding=1_500_000).value
 
 
+# Imported on first use only: the SDK for uploads and email costs cold-start time.
+ON_FIRST_USE = ("boto3", "botocore", "s3transfer", "anymail", "storages")
+
+
+def test_pages_import_no_aws_sdk(
+    lambda_image: LambdaImage, database_url: str, events: ModuleType
+) -> None:
+    """A fresh web function serves / and the admin login without boto3, django-storages or
+    anymail. Python's import log (-X importtime) lists each import made by an import
+    statement (importlib.import_module's are not logged, but every module of these packages
+    imports others with statements, so any use of them shows)."""
+    with lambda_image.start(
+        "WebFunction",
+        parameters(database_url, events.FUNCTION_URL_HOST),
+        extra_env={"PYTHONPROFILEIMPORTTIME": "1"},
+    ) as fresh:
+        assert ok(fresh.invoke(events.function_url_event(path="/")))["statusCode"] == 200
+        login = fresh.invoke(events.function_url_event(path="/admin/login/"))
+        assert ok(login)["statusCode"] == 200
+    log = fresh.log_path.read_text().splitlines()
+    imported = {line.rsplit("|", 1)[1].strip() for line in log if line.startswith("import time:")}
+
+    assert {"apig_wsgi", "django.contrib.admin.sites", "django.contrib.admin.forms"} <= imported
+    assert sorted(name for name in imported if name.split(".")[0] in ON_FIRST_USE) == []
+
+
 def test_forged_host(web: RuntimeAPI, events: ModuleType) -> None:
     response = ok(web.invoke(events.function_url_event(path="/", host="evil.example")))
 
