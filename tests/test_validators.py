@@ -94,24 +94,15 @@ def test_devcontainer_schema(project: Path) -> None:
     )
 
 
-def test_compose_spec(project: Path) -> None:
-    validate(
-        BIN / "check-jsonschema",
-        "--builtin-schema",
-        "vendor.compose-spec",
-        ".devcontainer/compose.yaml",
-        cwd=project,
-    )
-
-
-def test_dependabot_schema(project: Path) -> None:
-    validate(
-        BIN / "check-jsonschema",
-        "--builtin-schema",
-        "vendor.dependabot",
-        ".github/dependabot.yml",
-        cwd=project,
-    )
+@pytest.mark.parametrize(
+    ("schema", "path"),
+    [
+        ("vendor.compose-spec", ".devcontainer/compose.yaml"),
+        ("vendor.dependabot", ".github/dependabot.yml"),
+    ],
+)
+def test_vendored_schema(project: Path, schema: str, path: str) -> None:
+    validate(BIN / "check-jsonschema", "--builtin-schema", schema, path, cwd=project)
 
 
 def test_pre_commit_config(project: Path) -> None:
