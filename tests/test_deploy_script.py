@@ -59,6 +59,8 @@ def test_first_deploy(project: Path, fakes: Path) -> None:
         "DatabaseUrl=postgres://app:p%40ss@db.example.com:5432/app",
         "AllowedHosts=",
         "LogLevel=INFO",
+        "FromEmail=",
+        "AdminEmails=",
     ]
     invoke = run.call("aws lambda invoke")
     assert invoke[invoke.index("--function-name") + 1] == f"{MIGRATIONS_FUNCTION}:live"
@@ -76,12 +78,22 @@ def test_existing_repository_is_reused(project: Path, fakes: Path) -> None:
 
 
 def test_environment_names_the_stack(project: Path, fakes: Path) -> None:
-    run = deploy(project, fakes, "staging", FAKE_ECR_EXISTS="1", DJANGO_ALLOWED_HOSTS="a.example")
+    run = deploy(
+        project,
+        fakes,
+        "staging",
+        FAKE_ECR_EXISTS="1",
+        DJANGO_ALLOWED_HOSTS="a.example",
+        DJANGO_DEFAULT_FROM_EMAIL="noreply@a.example",
+        DJANGO_ADMINS="ops@a.example",
+    )
 
     sam_deploy = run.call("sam deploy")
     assert sam_deploy[sam_deploy.index("--stack-name") + 1] == "my-django-app-staging"
     assert "EnvironmentName=staging" in sam_deploy
     assert "AllowedHosts=a.example" in sam_deploy
+    assert "FromEmail=noreply@a.example" in sam_deploy
+    assert "AdminEmails=ops@a.example" in sam_deploy
 
 
 def test_a_failed_migration_fails_the_deploy(project: Path, fakes: Path) -> None:

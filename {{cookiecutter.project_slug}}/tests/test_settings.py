@@ -217,6 +217,13 @@ def test_admins_need_a_sender(lambda_environment, monkeypatch) -> None:
         load_lambda_settings()
 
 
+def test_local_email_is_printed_not_sent() -> None:
+    result = manage("sendtestemail", "ada@example.org", settings="config.settings.local")
+
+    assert result.returncode == 0, result.stderr
+    assert "To: ada@example.org" in result.stdout
+
+
 def test_invalid_log_level_is_named(lambda_environment, monkeypatch) -> None:
     monkeypatch.setenv("DJANGO_LOG_LEVEL", "LOUD")
 
