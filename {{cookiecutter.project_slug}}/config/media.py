@@ -37,7 +37,8 @@ def presigned_upload(prefix: str, max_bytes: int, expires_in: int = 600) -> Pres
     Lambda refuses request bodies over 6 MB, so large files skip the function: the browser
     sends the returned `fields` plus a `file` field to `url`. S3 accepts only a key under
     `prefix`/<random>/ and a size within the range; the signature expires after `expires_in`
-    seconds. Save the key in a FileField afterwards (S3 answers the POST with it).
+    seconds. The file's key is `fields["key"]` with `${filename}` replaced by the file's name:
+    store that in a FileField once the upload succeeded.
     """
     if not prefix.strip("/"):
         raise ValueError("presigned_upload needs a key prefix, e.g. 'uploads/videos'.")

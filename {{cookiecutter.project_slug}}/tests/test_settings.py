@@ -292,6 +292,29 @@ def test_logs_keep_the_runtime_handler() -> None:
     assert result.stdout == "a warning line\n"
 
 
+@pytest.mark.parametrize("under_runtime", [False, True], ids=["plain", "awslambdaric"])
+def test_logging_keeps_the_mail_admins_handler(under_runtime: bool) -> None:
+    """Django's mail_admins handler survives the Lambda LOGGING, with or without the runtime's
+    root handler, so server errors reach ADMINS."""
+    script = (
+        "import logging, django\n"
+        f"if {under_runtime}: logging.getLogger().addHandler(logging.NullHandler())\n"
+        "django.setup()\n"
+        "logger = logging.getLogger('django')\n"
+        "print(logger.disabled, [type(h).__name__ for h in logger.handlers])\n"
+    )
+    environment = {**os.environ, **LAMBDA_ENVIRONMENT}
+    environment["DJANGO_SETTINGS_MODULE"] = "config.settings.aws_lambda"
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=PROJECT_DIR, env=environment, capture_output=True
+    )
+
+    assert result.returncode == 0, result.stderr
+    disabled, handlers = result.stdout.decode().split(" ", 1)
+    assert disabled == "False"
+    assert "'AdminEmailHandler'" in handlers
+
+
 def test_check_deploy_is_clean() -> None:
     result = manage(
         "check",

@@ -153,8 +153,9 @@ EMAIL_BACKEND = "config.mail.EmailBackend"
 ANYMAIL = {"AMAZON_SES_CLIENT_PARAMS": {"region_name": AWS_REGION}}
 DEFAULT_FROM_EMAIL = email_address("DJANGO_DEFAULT_FROM_EMAIL")
 SERVER_EMAIL = email_address("DJANGO_SERVER_EMAIL") or DEFAULT_FROM_EMAIL
-# Errors (500s, failed commands) are mailed to ADMINS by the mail_admins handler Django's
-# default logging puts on the "django" logger; with no ADMINS it sends nothing.
+# Server errors (each 500, which Django logs on django.request) are mailed to ADMINS by the
+# mail_admins handler Django's default logging puts on the "django" logger; LOGGING below
+# keeps it. With no ADMINS it sends nothing.
 ADMINS = admins(os.environ.get("DJANGO_ADMINS", ""))
 if ADMINS and not SERVER_EMAIL:
     raise ImproperlyConfigured(
