@@ -264,16 +264,16 @@ def test_an_exception_in_a_view_is_a_500_and_serving_goes_on(
     session = log_in(web, events)
     dashboard = events.function_url_event(path="/admin/", cookies=[f"sessionid={session.value}"])
     with psycopg.connect(database_url, autocommit=True) as connection:
-        connection.execute("ALTER TABLE auth_user RENAME TO auth_user_away")
+        connection.execute("ALTER TABLE users_user RENAME TO users_user_away")
         try:
             failed = ok(web.invoke(dashboard))
         finally:
-            connection.execute("ALTER TABLE auth_user_away RENAME TO auth_user")
+            connection.execute("ALTER TABLE users_user_away RENAME TO users_user")
 
     assert failed["statusCode"] == 500
-    assert "auth_user" not in failed["body"], "no debug page: DEBUG is off"
+    assert "users_user" not in failed["body"], "no debug page: DEBUG is off"
     assert ok(web.invoke(dashboard))["statusCode"] == 200
-    assert 'relation "auth_user" does not exist' in web.log_path.read_text()
+    assert 'relation "users_user" does not exist' in web.log_path.read_text()
 
 
 def test_text_outside_latin_1_is_answered(web: RuntimeAPI, events: ModuleType) -> None:

@@ -26,7 +26,11 @@ BUCKET = LAMBDA_ENVIRONMENT["DJANGO_MEDIA_BUCKET"]
 @pytest.fixture
 def bucket(lambda_settings) -> Iterator[None]:
     with mock_aws():
-        boto3.client("s3", region_name=REGION).create_bucket(Bucket=BUCKET)
+        # Outside us-east-1, S3 wants the bucket's region named.
+        where = {} if REGION == "us-east-1" else {"LocationConstraint": REGION}
+        boto3.client("s3", region_name=REGION).create_bucket(
+            Bucket=BUCKET, **({"CreateBucketConfiguration": where} if where else {})
+        )
         yield
 
 

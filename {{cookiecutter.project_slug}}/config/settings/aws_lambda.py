@@ -51,16 +51,21 @@ def host_names(value: str) -> list[str]:
     return hosts
 
 
+def is_address(value: str) -> bool:
+    try:
+        validate_email(value)
+    except ValidationError:
+        return False
+    return True
+
+
 def email_address(name: str) -> str:
     """An address from the environment variable `name`, or "" when it is unset."""
     value = os.environ.get(name, "").strip()
-    if value:
-        try:
-            validate_email(value)
-        except ValidationError:
-            raise ImproperlyConfigured(
-                f"{name} is {value!r}: give one bare email address, e.g. noreply@example.com."
-            ) from None
+    if value and not is_address(value):
+        raise ImproperlyConfigured(
+            f"{name} is {value!r}: give one bare email address, e.g. noreply@example.com."
+        )
     return value
 
 
@@ -71,13 +76,11 @@ def admins(value: str) -> list[tuple[str, str]]:
         if not entry:
             continue
         name, address = parseaddr(entry)
-        try:
-            validate_email(address)
-        except ValidationError:
+        if entry not in (address, f"{name} <{address}>") or not is_address(address):
             raise ImproperlyConfigured(
                 f"DJANGO_ADMINS has {entry!r}: give email addresses, comma-separated, each "
                 "either ops@example.com or Ops Team <ops@example.com>."
-            ) from None
+            )
         entries.append((name or address, address))
     return entries
 
