@@ -31,7 +31,7 @@ def migrations_function(
 
 
 def migrated_tables(database_url: str) -> set[str]:
-    return {name for name in tables(database_url) if name.startswith(("django_", "auth_"))}
+    return {name for name in tables(database_url) if name.startswith(("django_", "auth_", "users_"))}
 
 
 def ok(result: Result) -> dict[str, Any]:
