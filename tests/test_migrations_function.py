@@ -31,7 +31,9 @@ def migrations_function(
 
 
 def migrated_tables(database_url: str) -> set[str]:
-    return {name for name in tables(database_url) if name.startswith(("django_", "auth_", "users_"))}
+    return {
+        name for name in tables(database_url) if name.startswith(("django_", "auth_", "users_"))
+    }
 
 
 def ok(result: Result) -> dict[str, Any]:
