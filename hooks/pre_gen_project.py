@@ -17,20 +17,26 @@ from slugify import slugify  # python-slugify, a dependency of cookiecutter itse
 # names would shadow it. The standard library is added from sys.stdlib_module_names.
 TAKEN_NAMES = frozenset(
     {
+        "anymail",
         "apig_wsgi",
         "awslambdaric",
         "bin",
+        "boto3",
+        "botocore",
         "config",
         "dj_database_url",
         "django",
         "dotenv",
         "manage",
+        "moto",
         "psycopg",
         "pytest",
         "pytest_django",
         "staticfiles",
+        "storages",
         "test",
         "tests",
+        "users",
         "whitenoise",
     }
 )

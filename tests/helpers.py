@@ -189,15 +189,18 @@ def translate_sam_template(
 def function_environment(
     template: dict, function: str, parameters: dict[str, str]
 ) -> dict[str, str]:
-    """A function's environment variables from template.yaml, parameters filled in (those
-    not given take their Default, as in CloudFormation)."""
+    """A function's environment variables from template.yaml, parameters filled in (their
+    defaults where not given), and a resource's name (a bucket's) as its logical id."""
     variables = template["Resources"][function]["Properties"]["Environment"]["Variables"]
     environment = {}
     for name, value in variables.items():
         if isinstance(value, dict):
             ((tag, reference),) = value.items()
             assert tag == "!Ref", f"{name}: only !Ref is understood here, not {tag}"
-            value = parameters.get(reference, template["Parameters"][reference].get("Default"))
-            assert value is not None, f"{name}: parameter {reference} has no value or Default"
+            if reference in template["Resources"]:
+                value = reference.lower()
+            else:
+                value = parameters.get(reference, template["Parameters"][reference].get("Default"))
+                assert value is not None, f"{name}: parameter {reference} has no value or Default"
         environment[name] = str(value)
     return environment

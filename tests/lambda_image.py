@@ -101,12 +101,16 @@ class LambdaImage:
 
     @contextmanager
     def start(
-        self, function: str, parameters: dict[str, str], project: Path | None = None
+        self,
+        function: str,
+        parameters: dict[str, str],
+        project: Path | None = None,
+        extra_env: dict[str, str] | None = None,
     ) -> Iterator[RuntimeAPI]:
-        """Start `function` as Lambda would; yield its Runtime API peer."""
+        """Start `function` as Lambda would (plus `extra_env`); yield its Runtime API peer."""
         image = self if project is None else LambdaImage(project, self.base_env)
         with RuntimeAPI() as runtime_api, ExitStack() as stack:
-            env = image.environment(function, parameters)
+            env = {**image.environment(function, parameters), **(extra_env or {})}
             env["AWS_LAMBDA_RUNTIME_API"] = runtime_api.address
             log_path = image.project.parent / f"{function}-{runtime_api.address.split(':')[1]}.log"
             log = stack.enter_context(log_path.open("w"))

@@ -28,6 +28,8 @@ MIGRATED = {
 }
 FAILED = {"command": ["migrate"], "exit_status": 1, "stdout": "", "stderr": "ProgrammingError: boom\n"}
 OPTIONAL_VARIABLES = [
+    "DJANGO_DEFAULT_FROM_EMAIL",
+    "DJANGO_ADMINS",
     "DATABASE_DIRECT_URL",
     "DJANGO_CONN_MAX_AGE",
     "WEB_RESERVED_CONCURRENCY",
@@ -38,6 +40,8 @@ OPTIONAL_VARIABLES = [
 ]
 # The parameters bin/deploy passes with their template defaults when their variables are unset.
 OPTIONAL_DEFAULTS = {
+    "FromEmail": "",
+    "AdminEmails": "",
     "DatabaseDirectUrl": "",
     "ConnMaxAge": "600",
     "WebReservedConcurrency": "0",
@@ -132,6 +136,8 @@ def test_optional_parameters_come_from_their_variables(
     project: Path, clients: Clients, aws_endpoint: AwsEndpoint
 ) -> None:
     variables = {
+        "DJANGO_DEFAULT_FROM_EMAIL": "noreply@a.example",
+        "DJANGO_ADMINS": "Ops Team <ops@a.example>, dev@a.example",
         "DATABASE_DIRECT_URL": "postgres://app:p%40ss@direct.example.com:5432/app",
         "DJANGO_CONN_MAX_AGE": "0",
         "WEB_RESERVED_CONCURRENCY": "20",
@@ -146,6 +152,8 @@ def test_optional_parameters_come_from_their_variables(
     assert run.returncode == 0, run.stdout + run.stderr
     parameters = aws_endpoint.stack("my-django-app-optional").parameters
     assert {name: parameters[name] for name in OPTIONAL_DEFAULTS} == {
+        "FromEmail": "noreply@a.example",
+        "AdminEmails": "Ops Team <ops@a.example>, dev@a.example",
         "DatabaseDirectUrl": variables["DATABASE_DIRECT_URL"],
         "ConnMaxAge": "0",
         "WebReservedConcurrency": "20",

@@ -51,6 +51,8 @@ def test_valid_slugs(slug: str) -> None:
         ("test", "is the name of a Python module the project needs", "'test_app'"),
         ("tests", "is the name of a Python module the project needs", "'tests_app'"),
         ("whitenoise", "is the name of a Python module the project needs", "'whitenoise_app'"),
+        ("users", "is the name of a Python module the project needs", "'users_app'"),
+        ("storages", "is the name of a Python module the project needs", "'storages_app'"),
         ("email", "is the name of a Python module the project needs", "'email_app'"),
         ("class", "is the name of a Python module the project needs", "'class_app'"),
     ],

@@ -31,7 +31,9 @@ def migrations_function(
 
 
 def migrated_tables(database_url: str) -> set[str]:
-    return {name for name in tables(database_url) if name.startswith(("django_", "auth_"))}
+    return {
+        name for name in tables(database_url) if name.startswith(("django_", "auth_", "users_"))
+    }
 
 
 def ok(result: Result) -> dict[str, Any]:
@@ -88,7 +90,7 @@ def test_nothing_is_migrated_before_the_first_invocation(
     assert after_command == set(), "a management command never migrates"
     assert first["command"] == ["migrate"]
     assert "Applying auth.0001_initial... OK" in first["stdout"]
-    assert {"django_migrations", "auth_user", "django_content_type"} <= migrated_tables(
+    assert {"django_migrations", "users_user", "django_content_type"} <= migrated_tables(
         database_url
     )
     assert "No migrations to apply." in again["stdout"], "a warm function migrates again"
@@ -107,7 +109,7 @@ def test_two_runs_at_once_queue_on_the_lock(lambda_image: LambdaImage, database_
     assert all("Waiting for the migrations lock" in output for output in outputs)
     applied = [output for output in outputs if "Applying auth.0001_initial... OK" in output]
     assert len(applied) == 1, "exactly one run applied the migrations"
-    assert {"django_migrations", "auth_user"} <= migrated_tables(database_url)
+    assert {"django_migrations", "users_user"} <= migrated_tables(database_url)
 
 
 def test_reset_needs_the_database_name(lambda_image: LambdaImage, database_url: str) -> None:
@@ -207,7 +209,7 @@ def test_management_commands_return_their_output(
     assert "This password is too common." in weak["stderr"]
     with psycopg.connect(shared_database) as connection:
         users = connection.execute(
-            "SELECT username, password LIKE '!%%' FROM auth_user ORDER BY id"
+            "SELECT username, password LIKE '!%%' FROM users_user ORDER BY id"
         ).fetchall()
     assert users == [("ops", False), ("later", True)], "later's password is unusable"
 
@@ -249,9 +251,9 @@ def test_destroying_data_needs_the_database_name(
         assert result["exit_status"] == 2
         reason = f'"confirm_database" must be the database\'s name, {database!r}.'
         assert reason in result["stderr"]
-    assert "auth_user" in kept
+    assert "users_user" in kept
     assert "Unapply all migrations: auth" in confirmed["stdout"]
-    assert "auth_user" not in dropped
+    assert "users_user" not in dropped
 
 
 def test_the_shipped_schedules_commands_run_and_pass(

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import re
 import sys
+import tomllib
 from pathlib import Path
 
+import editorconfig
 import pytest
 import yaml
 
@@ -92,14 +94,64 @@ def test_devcontainer_schema(project: Path) -> None:
     )
 
 
-def test_compose_spec(project: Path) -> None:
-    validate(
-        BIN / "check-jsonschema",
-        "--builtin-schema",
-        "vendor.compose-spec",
-        ".devcontainer/compose.yaml",
-        cwd=project,
-    )
+@pytest.mark.parametrize(
+    ("schema", "path"),
+    [
+        ("vendor.compose-spec", ".devcontainer/compose.yaml"),
+        ("vendor.dependabot", ".github/dependabot.yml"),
+    ],
+)
+def test_vendored_schema(project: Path, schema: str, path: str) -> None:
+    validate(BIN / "check-jsonschema", "--builtin-schema", schema, path, cwd=project)
+
+
+def test_pre_commit_config(project: Path) -> None:
+    validate(BIN / "pre-commit", "validate-config", ".pre-commit-config.yaml", cwd=project)
+
+
+def test_files_follow_editorconfig(project: Path) -> None:
+    """Every text file the project starts with obeys its .editorconfig."""
+    problems = []
+    for path in sorted(project.rglob("*")):
+        if not path.is_file() or path.suffix == ".png":
+            continue
+        rules = editorconfig.get_properties(str(path))
+        text = path.read_bytes().decode(rules["charset"].replace("utf-8-bom", "utf-8-sig"))
+        if rules["end_of_line"] == "lf" and "\r" in text:
+            problems.append(f"{path.name}: CR line endings")
+        if rules["insert_final_newline"] == "true" and text and not text.endswith("\n"):
+            problems.append(f"{path.name}: no final newline")
+        for number, line in enumerate(text.splitlines(), 1):
+            if rules["trim_trailing_whitespace"] == "true" and line != line.rstrip():
+                problems.append(f"{path.name}:{number}: trailing whitespace")
+            if rules["indent_style"] == "space" and line.startswith("\t"):
+                problems.append(f"{path.name}:{number}: tab indentation")
+    assert problems == []
+
+
+def test_dependabot_covers_uv_actions_and_both_dockerfiles(tmp_path: Path) -> None:
+    project = bake(tmp_path)
+    config = yaml.safe_load((project / ".github" / "dependabot.yml").read_text())
+
+    folders = {
+        update["package-ecosystem"]: update.get("directories") or [update["directory"]]
+        for update in config["updates"]
+    }
+    assert folders == {"uv": ["/"], "github-actions": ["/"], "docker": ["/", "/.devcontainer"]}
+    for folder in folders["docker"]:
+        assert (project / folder.lstrip("/") / "Dockerfile").is_file()
+
+
+def test_pre_commit_runs_the_projects_ruff(tmp_path: Path) -> None:
+    project = bake(tmp_path)
+    config = yaml.safe_load((project / ".pre-commit-config.yaml").read_text())
+    dev = tomllib.loads((project / "pyproject.toml").read_text())["dependency-groups"]["dev"]
+
+    (ruff,) = (pin for pin in dev if pin.startswith("ruff=="))
+    (repo,) = config["repos"]
+    assert repo["repo"] == "https://github.com/astral-sh/ruff-pre-commit"
+    assert repo["rev"] == "v" + ruff.removeprefix("ruff==")
+    assert [hook["id"] for hook in repo["hooks"]] == ["ruff-check", "ruff-format"]
 
 
 @pytest.mark.parametrize("architecture", ["arm64", "x86_64"])
@@ -122,8 +174,8 @@ def test_python_version_is_consistent(tmp_path: Path, python_version: str) -> No
 
     for dockerfile in ["Dockerfile", ".devcontainer/Dockerfile"]:
         text = (project / dockerfile).read_text()
-        assert f"ARG PYTHON_VERSION={python_version}\n" in text
-        assert "FROM python:${PYTHON_VERSION}-slim-bookworm" in text
+        froms = re.findall(r"^FROM (\S+)", text, re.MULTILINE)
+        assert froms and set(froms) == {f"python:{python_version}-slim-bookworm"}
 
 
 def test_one_image_three_functions(tmp_path: Path) -> None:
@@ -157,6 +209,7 @@ def test_one_image_three_functions(tmp_path: Path) -> None:
         "WebFunctionName",
         "MigrationsFunctionName",
         "AlarmTopicArn",
+        "MediaBucketName",
     }
 
 

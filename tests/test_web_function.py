@@ -172,6 +172,32 @@ def test_body_over_one_megabyte(web: RuntimeAPI, events: ModuleType) -> None:
     assert log_in(web, events, padding=1_500_000).value
 
 
+# Imported on first use only: the SDK for uploads and email costs cold-start time.
+ON_FIRST_USE = ("boto3", "botocore", "s3transfer", "anymail", "storages")
+
+
+def test_pages_import_no_aws_sdk(
+    lambda_image: LambdaImage, database_url: str, events: ModuleType
+) -> None:
+    """A fresh web function serves / and the admin login without boto3, django-storages or
+    anymail. Python's import log (-X importtime) lists each import made by an import
+    statement (importlib.import_module's are not logged, but every module of these packages
+    imports others with statements, so any use of them shows)."""
+    with lambda_image.start(
+        "WebFunction",
+        parameters(database_url, events.FUNCTION_URL_HOST),
+        extra_env={"PYTHONPROFILEIMPORTTIME": "1"},
+    ) as fresh:
+        assert ok(fresh.invoke(events.function_url_event(path="/")))["statusCode"] == 200
+        login = fresh.invoke(events.function_url_event(path="/admin/login/"))
+        assert ok(login)["statusCode"] == 200
+    log = fresh.log_path.read_text().splitlines()
+    imported = {line.rsplit("|", 1)[1].strip() for line in log if line.startswith("import time:")}
+
+    assert {"apig_wsgi", "django.contrib.admin.sites", "django.contrib.admin.forms"} <= imported
+    assert sorted(name for name in imported if name.split(".")[0] in ON_FIRST_USE) == []
+
+
 def test_forged_host(web: RuntimeAPI, events: ModuleType) -> None:
     response = ok(web.invoke(events.function_url_event(path="/", host="evil.example")))
 
@@ -238,16 +264,16 @@ def test_an_exception_in_a_view_is_a_500_and_serving_goes_on(
     session = log_in(web, events)
     dashboard = events.function_url_event(path="/admin/", cookies=[f"sessionid={session.value}"])
     with psycopg.connect(database_url, autocommit=True) as connection:
-        connection.execute("ALTER TABLE auth_user RENAME TO auth_user_away")
+        connection.execute("ALTER TABLE users_user RENAME TO users_user_away")
         try:
             failed = ok(web.invoke(dashboard))
         finally:
-            connection.execute("ALTER TABLE auth_user_away RENAME TO auth_user")
+            connection.execute("ALTER TABLE users_user_away RENAME TO users_user")
 
     assert failed["statusCode"] == 500
-    assert "auth_user" not in failed["body"], "no debug page: DEBUG is off"
+    assert "users_user" not in failed["body"], "no debug page: DEBUG is off"
     assert ok(web.invoke(dashboard))["statusCode"] == 200
-    assert 'relation "auth_user" does not exist' in web.log_path.read_text()
+    assert 'relation "users_user" does not exist' in web.log_path.read_text()
 
 
 def test_text_outside_latin_1_is_answered(web: RuntimeAPI, events: ModuleType) -> None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group
 from django.db import connection
 
 from config.migrations_function import handler
 from config.remote_commands import InvocationFailed
+from users.models import User
 
 # REMOTE_MANAGEMENT_COMMANDS is a Lambda setting.
 pytestmark = pytest.mark.usefixtures("lambda_settings", "keep_test_connection")

@@ -236,10 +236,55 @@ def test_database_connect_timeout_from_the_url(lambda_environment, monkeypatch) 
 def test_nothing_is_written_outside_tmp(lambda_environment) -> None:
     values = load_lambda_settings()
 
-    assert values["MEDIA_ROOT"].startswith("/tmp/")
+    assert values["STORAGES"]["default"]["BACKEND"] == "config.media.MediaStorage"
     assert "FILE_UPLOAD_TEMP_DIR" not in values  # Django's default: the system temp dir
     for handler in values["LOGGING"].get("handlers", {}).values():
         assert "File" not in handler["class"]
+
+
+@pytest.mark.parametrize("name", ["DJANGO_DEFAULT_FROM_EMAIL", "DJANGO_SERVER_EMAIL"])
+@pytest.mark.parametrize("value", ["noreply", "Site <noreply@example.com>", "a@b.com, c@d.com"])
+def test_sender_must_be_one_bare_address(lambda_environment, monkeypatch, name, value) -> None:
+    monkeypatch.setenv(name, value)
+
+    with pytest.raises(ImproperlyConfigured, match=f"{name} is .*e.g. noreply@example.com"):
+        load_lambda_settings()
+
+
+def test_server_email_defaults_to_the_sender(lambda_environment) -> None:
+    values = load_lambda_settings()
+
+    assert values["SERVER_EMAIL"] == values["DEFAULT_FROM_EMAIL"] == "noreply@example.com"
+
+
+def test_admins_from_the_environment(lambda_environment, monkeypatch) -> None:
+    monkeypatch.setenv("DJANGO_ADMINS", "Ops Team <ops@example.com>, dev@example.com,")
+
+    admins = load_lambda_settings()["ADMINS"]
+
+    assert admins == [("Ops Team", "ops@example.com"), ("dev@example.com", "dev@example.com")]
+
+
+def test_admins_are_refused_with_the_right_form(lambda_environment, monkeypatch) -> None:
+    monkeypatch.setenv("DJANGO_ADMINS", "ops@example.com; dev@example.com")
+
+    with pytest.raises(ImproperlyConfigured, match="DJANGO_ADMINS has .* Ops Team <ops@"):
+        load_lambda_settings()
+
+
+def test_admins_need_a_sender(lambda_environment, monkeypatch) -> None:
+    monkeypatch.setenv("DJANGO_ADMINS", "ops@example.com")
+    monkeypatch.setenv("DJANGO_DEFAULT_FROM_EMAIL", "")
+
+    with pytest.raises(ImproperlyConfigured, match="DJANGO_ADMINS is set but DJANGO_DEFAULT_FROM"):
+        load_lambda_settings()
+
+
+def test_local_email_is_printed_not_sent() -> None:
+    result = manage("sendtestemail", "ada@example.org", settings="config.settings.local")
+
+    assert result.returncode == 0, result.stderr
+    assert "To: ada@example.org" in result.stdout
 
 
 def test_invalid_log_level_is_named(lambda_environment, monkeypatch) -> None:
@@ -282,6 +327,29 @@ def test_logs_keep_the_runtime_handler() -> None:
 
     assert result.returncode == 0, result.stderr
     assert result.stdout == "a warning line\n"
+
+
+@pytest.mark.parametrize("under_runtime", [False, True], ids=["plain", "awslambdaric"])
+def test_logging_keeps_the_mail_admins_handler(under_runtime: bool) -> None:
+    """Django's mail_admins handler survives the Lambda LOGGING, with or without the runtime's
+    root handler, so server errors reach ADMINS."""
+    script = (
+        "import logging, django\n"
+        f"if {under_runtime}: logging.getLogger().addHandler(logging.NullHandler())\n"
+        "django.setup()\n"
+        "logger = logging.getLogger('django')\n"
+        "print(logger.disabled, [type(h).__name__ for h in logger.handlers])\n"
+    )
+    environment = {**os.environ, **LAMBDA_ENVIRONMENT}
+    environment["DJANGO_SETTINGS_MODULE"] = "config.settings.aws_lambda"
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=PROJECT_DIR, env=environment, capture_output=True
+    )
+
+    assert result.returncode == 0, result.stderr
+    disabled, handlers = result.stdout.decode().split(" ", 1)
+    assert disabled == "False"
+    assert "'AdminEmailHandler'" in handlers
 
 
 def test_check_deploy_is_clean() -> None:

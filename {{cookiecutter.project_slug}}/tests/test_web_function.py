@@ -18,7 +18,6 @@ from urllib.parse import urlencode
 import pytest
 from django.apps import apps
 from django.conf import settings
-from django.contrib.auth.models import User
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.db import connection
 from django.utils.html import escape
@@ -36,6 +35,7 @@ from tests.events import (
     http_api_event,
     rest_api_event,
 )
+from users.models import User
 
 APP = "{{ cookiecutter.project_slug }}"
 APP_STATIC = Path(__file__).resolve().parent.parent / APP / "static" / APP

@@ -7,9 +7,11 @@ read-only except /tmp, and no memory survives a cold start, hence the choices be
 
 import logging
 import os
+from email.utils import parseaddr
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import validate_email
 
 from .base import *  # noqa: F403
 
@@ -58,6 +60,40 @@ def conn_max_age() -> int:
             "connection for 10 minutes, or 0 to close it after each request."
         )
     return int(value)
+
+
+def is_address(value: str) -> bool:
+    try:
+        validate_email(value)
+    except ValidationError:
+        return False
+    return True
+
+
+def email_address(name: str) -> str:
+    """An address from the environment variable `name`, or "" when it is unset."""
+    value = os.environ.get(name, "").strip()
+    if value and not is_address(value):
+        raise ImproperlyConfigured(
+            f"{name} is {value!r}: give one bare email address, e.g. noreply@example.com."
+        )
+    return value
+
+
+def admins(value: str) -> list[tuple[str, str]]:
+    """DJANGO_ADMINS' entries, "Name <address>" or "address", comma-separated."""
+    entries = []
+    for entry in (part.strip() for part in value.split(",")):
+        if not entry:
+            continue
+        name, address = parseaddr(entry)
+        if entry not in (address, f"{name} <{address}>") or not is_address(address):
+            raise ImproperlyConfigured(
+                f"DJANGO_ADMINS has {entry!r}: give email addresses, comma-separated, each "
+                "either ops@example.com or Ops Team <ops@example.com>."
+            )
+        entries.append((name or address, address))
+    return entries
 
 
 DEBUG = False
@@ -114,13 +150,39 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 
 # collectstatic runs when the image is built; WhiteNoise serves the hashed, compressed files.
+# Uploads (FileField, ImageField) go to the private S3 bucket template.yaml creates, never to
+# /tmp, which goes away with the execution environment. Links to them are signed and expire;
+# an upload never replaces an existing file of the same name. Credentials are the function's
+# role's. The backend (and boto3) is imported on the first use of default_storage, not here.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": "config.media.MediaStorage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("DJANGO_MEDIA_BUCKET", ""),
+            "region_name": AWS_REGION,
+            "file_overwrite": False,
+            "querystring_auth": True,
+            "signature_version": "s3v4",
+        },
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-# /tmp is the only writable place, and it goes away with the execution environment: store
-# user uploads in S3 (django-storages) if the app takes any.
-MEDIA_ROOT = "/tmp/media"
+
+# Email goes through Amazon SES (django-anymail), as the function's role, which may send only
+# from DJANGO_DEFAULT_FROM_EMAIL. Until that is set, sending fails with an error naming it.
+EMAIL_BACKEND = "config.mail.EmailBackend"
+ANYMAIL = {"AMAZON_SES_CLIENT_PARAMS": {"region_name": AWS_REGION}}
+DEFAULT_FROM_EMAIL = email_address("DJANGO_DEFAULT_FROM_EMAIL")
+SERVER_EMAIL = email_address("DJANGO_SERVER_EMAIL") or DEFAULT_FROM_EMAIL
+# Server errors (each 500, which Django logs on django.request) are mailed to ADMINS by the
+# mail_admins handler Django's default logging puts on the "django" logger; LOGGING below
+# keeps it. With no ADMINS it sends nothing.
+ADMINS = admins(os.environ.get("DJANGO_ADMINS", ""))
+if ADMINS and not SERVER_EMAIL:
+    raise ImproperlyConfigured(
+        "DJANGO_ADMINS is set but DJANGO_DEFAULT_FROM_EMAIL is not: errors are mailed from "
+        "it, e.g. DJANGO_DEFAULT_FROM_EMAIL=noreply@example.com."
+    )
 
 # Management commands that bin/manage-remote and the Manage workflow may run on Lambda, in the
 # migrations function (only callers allowed to invoke it can ask). Add your own commands here.

@@ -11,6 +11,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "{{ cookiecutter.project_slug }}",
+    "users",
 ]
 
 MIDDLEWARE = [
@@ -42,6 +43,10 @@ TEMPLATES = [
     },
 ]
 
+# The project's own user model from the first migration (users/models.py): Django cannot swap
+# it once auth's tables exist.
+AUTH_USER_MODEL = "users.User"
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -64,5 +69,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Uploads: where each environment keeps them is its own setting (STORAGES / MEDIA_ROOT).
+MEDIA_URL = "media/"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

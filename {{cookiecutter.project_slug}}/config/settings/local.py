@@ -22,3 +22,8 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+
+# Uploads on this machine's disk (gitignored); runserver serves them at MEDIA_URL.
+MEDIA_ROOT = BASE_DIR / "media"
+# Emails are printed where runserver logs, not sent.
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
