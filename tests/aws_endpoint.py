@@ -8,6 +8,8 @@ What nothing offline follows is filled in here, and only that:
   moto reads it. moto's CloudFormation then creates the functions, versions, roles and log
   groups; it lacks Lambda aliases and URLs, made here in moto's Lambda, and the `Version`
   attribute. It keeps a stack's first parameters and outputs; they follow each change set.
+- Resources moto's CloudFormation lacks and no script reads (alarms, the schedule, the email
+  subscription, the bucket policy, invoke configs) are accepted and make nothing.
 - CodeDeploy (the deployment that runs the PreTraffic hook) is not followed: its resources do
   nothing, as if every hook succeeded, unless a test makes the next update fail as a failed
   hook does (`fail_pre_traffic_hook`).
@@ -145,6 +147,33 @@ class CodeDeployDeploymentGroup(CloudFormationModel):
 
     create_from_cloudformation_json = CodeDeployApplication.create_from_cloudformation_json
     update_from_cloudformation_json = CodeDeployApplication.update_from_cloudformation_json
+
+
+def accepted_as_is(resource_type: str) -> type[CloudFormationModel]:
+    """A resource moto's CloudFormation lacks and no script here reads: accepted, nothing
+    made (the schedule, alarms, email subscription, bucket policy, invoke configs)."""
+    return type(
+        resource_type.replace("::", ""),
+        (CloudFormationModel,),
+        {
+            "cloudformation_type": staticmethod(lambda: resource_type),
+            "create_from_cloudformation_json": CodeDeployApplication.create_from_cloudformation_json,
+            "update_from_cloudformation_json": CodeDeployApplication.update_from_cloudformation_json,
+        },
+    )
+
+
+# Kept referenced: moto finds models among CloudFormationModel's (weakly held) subclasses.
+ACCEPTED_AS_IS = [
+    accepted_as_is(resource_type)
+    for resource_type in [
+        "AWS::CloudWatch::Alarm",
+        "AWS::Lambda::EventInvokeConfig",
+        "AWS::S3::BucketPolicy",
+        "AWS::SNS::Subscription",
+        "AWS::Scheduler::Schedule",
+    ]
+]
 
 
 def version_attribute(version: LambdaVersion, attribute: str) -> str:

@@ -26,7 +26,12 @@ MIGRATED = {
     "stdout": "  Applying shop.0002_price... OK\n",
     "stderr": "",
 }
-FAILED = {"command": ["migrate"], "exit_status": 1, "stdout": "", "stderr": "ProgrammingError: boom\n"}
+FAILED = {
+    "command": ["migrate"],
+    "exit_status": 1,
+    "stdout": "",
+    "stderr": "ProgrammingError: boom\n",
+}
 OPTIONAL_VARIABLES = [
     "DJANGO_DEFAULT_FROM_EMAIL",
     "DJANGO_ADMINS",
