@@ -10,6 +10,7 @@ which Lambda returns to the invoker as the error, and the function goes on servi
 from __future__ import annotations
 
 import binascii
+import gc
 import os
 from collections.abc import Callable
 from typing import Any
@@ -93,4 +94,11 @@ def make_handler(application: WSGIHandler) -> Handler:
     return handler
 
 
-handler = make_handler(get_wsgi_application())
+# Setting Django up allocates a great many objects that live as long as the process, and the
+# cyclic garbage collector would run dozens of times over them, freeing nothing. Pause it for
+# the set-up, then freeze what set-up made so later collections skip it.
+gc.disable()
+application = get_wsgi_application()
+gc.freeze()
+gc.enable()
+handler = make_handler(application)
