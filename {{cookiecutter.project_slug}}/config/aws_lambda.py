@@ -15,9 +15,14 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from apig_wsgi import make_lambda_handler
-from django.core.handlers.wsgi import WSGIHandler
-from django.core.wsgi import get_wsgi_application
+# Importing and setting up Django allocates tens of thousands of objects that live as long as
+# the process: the cyclic garbage collector would run some fifty times over them during a cold
+# start, freeing nothing. It is paused until the handler is built, at the end of this module.
+gc.disable()
+
+from apig_wsgi import make_lambda_handler  # noqa: E402
+from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
+from django.core.wsgi import get_wsgi_application  # noqa: E402
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.aws_lambda")
 
@@ -94,11 +99,7 @@ def make_handler(application: WSGIHandler) -> Handler:
     return handler
 
 
-# Setting Django up allocates a great many objects that live as long as the process, and the
-# cyclic garbage collector would run dozens of times over them, freeing nothing. Pause it for
-# the set-up, then freeze what set-up made so later collections skip it.
-gc.disable()
-application = get_wsgi_application()
+handler = make_handler(get_wsgi_application())
+# What start-up made stays for good: frozen, later collections need not look at it again.
 gc.freeze()
 gc.enable()
-handler = make_handler(application)
