@@ -292,7 +292,9 @@ def machine() -> str:
 def ratio(peer: Peer, reference: Peer, key: str) -> float:
     """Median of the per-round ratios: rounds are interleaved, so a round's pair shares the
     machine's state of the moment."""
-    return statistics.median(a / b for a, b in zip(peer.cold[key], reference.cold[key]))
+    return statistics.median(
+        a / b for a, b in zip(peer.cold[key], reference.cold[key], strict=True)
+    )
 
 
 def table(peers: list[Peer], cold_starts: int, requests: int) -> str:
@@ -354,10 +356,13 @@ def main() -> None:
         measured = peers()
         for round_number in range(args.cold_starts):
             print(f"Cold starts, round {round_number + 1}/{args.cold_starts}", file=sys.stderr)
-            for peer in measured:
-                for compiled in (True, False):
-                    for path in PATHS:
-                        key = f"{path} {'compiled' if compiled else 'no-pyc'}"
+            # Every peer's cold start of one kind back to back, so the runs a ratio pairs are
+            # seconds apart; the order flips each round so that no peer always goes first.
+            order = measured if round_number % 2 == 0 else measured[::-1]
+            for compiled in (True, False):
+                for path in PATHS:
+                    key = f"{path} {'compiled' if compiled else 'no-pyc'}"
+                    for peer in order:
                         seconds = bench.cold_start(peer, path, compiled)
                         peer.cold.setdefault(key, []).append(seconds)
         for peer in measured:
