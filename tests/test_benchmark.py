@@ -10,7 +10,8 @@ from tests.helpers import TEMPLATE_DIR
 
 PEERS = [
     "generated project",
-    "stock startproject + apig-wsgi",
+    "bare startproject + apig-wsgi",
+    "startproject + this app + apig-wsgi",
     "serverless-wsgi",
     "Mangum (Django's ASGI app)",
     "Zappa's handler",
@@ -31,7 +32,8 @@ def test_benchmark_reports_every_peer() -> None:
 
     assert result.returncode == 0, result.stderr[-3000:]
     rows = [line for line in result.stdout.splitlines() if line.startswith("| ")]
-    cold = [row.split(" | ")[0].removeprefix("| ") for row in rows[:8]]
+    cold = [row.split(" | ")[0].removeprefix("| ") for row in rows[: len(PEERS) + 1]]
     assert cold[1:] == PEERS, result.stdout
-    warm = [row.split(" | ")[0].removeprefix("| ") for row in rows[8:]]
-    assert warm[1:] == [peer for peer in PEERS if "gunicorn" not in peer and "trivial" not in peer]
+    warm = [row.split(" | ")[0].removeprefix("| ") for row in rows[len(PEERS) + 1 :]]
+    cold_start_only = ("bare", "gunicorn", "trivial")
+    assert warm[1:] == [peer for peer in PEERS if not peer.startswith(cold_start_only)]

@@ -191,5 +191,5 @@ def test_only_the_hook_imports_boto3() -> None:
     lambda_environment = LAMBDA_ENVIRONMENT | {
         "DJANGO_SETTINGS_MODULE": "config.settings.aws_lambda"
     }
-    assert "boto3" not in imported_packages("config.aws_lambda", lambda_environment)
+    assert "boto3" not in imported_packages("config.web_function", lambda_environment)
     assert "django" not in imported_packages("config.pre_traffic_hook", {})
