@@ -487,6 +487,39 @@ def test_the_role_may_do_nothing_else(baked) -> None:
     assert granted - wanted == set()
 
 
+def test_roles_are_passed_only_to_the_services_the_stacks_roles_trust(baked) -> None:
+    _, template, policy, _ = baked
+    trusted = {
+        service
+        for resource in template["Resources"].values()
+        if resource["Type"] == "AWS::IAM::Role"
+        for statement in resource["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+        for service in as_list(statement["Principal"]["Service"])
+    }
+    (statement,) = [s for s in policy if "iam:passrole" in s["actions"]]
+    assert set(statement["condition"]["StringEquals"]["iam:PassedToService"]) == trusted
+
+
+def test_the_policy_fits_in_a_role(baked) -> None:
+    """IAM refuses a role whose inline policies exceed 10,240 characters, whitespace aside."""
+    project, _, _, region = baked
+    role = load_deploy_role(project)["Resources"]["DeployRole"]["Properties"]
+    (policy,) = role["Policies"]
+    pseudo = {"AWS::Partition": "aws-us-gov", "AWS::Region": region, "AWS::AccountId": ACCOUNT}
+
+    def resolved(value: object) -> object:
+        if isinstance(value, dict) and "!Sub" in value:
+            return evaluate(value, pseudo)
+        if isinstance(value, dict):
+            return {key: resolved(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [resolved(item) for item in value]
+        return value
+
+    document = json.dumps(resolved(policy["PolicyDocument"]), separators=(",", ":"))
+    assert len(document) <= 10_240
+
+
 def test_only_the_stacks_managed_policies_can_be_attached(baked) -> None:
     _, template, policy, region = baked
     attached = {
