@@ -30,17 +30,47 @@ from tests.helpers import (
 CFN_LINT_DATA = Path(cfnlint.__file__).parent / "data"
 SUB = "token.actions.githubusercontent.com:sub"
 ACCOUNT = "123456789012"
-SETTINGS = {"DjangoSecretKey": "s" * 50, "DatabaseUrl": "postgres://app:pw@db.example.com/app"}
+# The optional features on: SAM leaves their conditions to CloudFormation, so the translated
+# template holds their resources and properties whatever the values (the VPC's, a concurrency
+# cap, the alarm email's subscription), and the role must allow them all.
+SETTINGS = {
+    "DjangoSecretKey": "s" * 50,
+    "DatabaseUrl": "postgres://app:pw@db.example.com/app",
+    "SubnetIds": "subnet-0123456789abcdef0,subnet-0123456789abcdef1",
+    "SecurityGroupIds": "sg-0123456789abcdef0",
+    "WebReservedConcurrency": "20",
+    "AlarmEmail": "ops@example.com",
+}
 
 # Permissions the schemas list for properties template.yaml does not set, or for services it
 # does not use (test_unused_properties_stay_unset keeps this true): granting them would only
 # widen the role.
 NOT_NEEDED = {
-    "ec2:*": "VpcConfig: the functions run outside a VPC",
     "elasticfilesystem:*": "FileSystemConfigs",
     "s3files:*": "FileSystemConfigs",
-    "kms:*": "KmsKeyArn, KmsKeyId: AWS-managed keys need no permission of the caller",
-    "s3:*": "code from S3: the functions are images (and no log delivery to S3)",
+    "kms:*": "KmsKeyArn, KmsKeyId, KmsMasterKeyId: AWS-managed keys need no permission of the caller",
+    "s3:GetObject": "code from S3: the functions are images",
+    "s3:GetObjectVersion": "code from S3",
+    "s3:PutObjectAcl": "objects: CloudFormation puts none in the bucket, which holds users' files",
+    "s3:DeleteObject": "objects",
+    "s3:DeleteBucket": "the bucket is retained: CloudFormation never deletes it",
+    "s3:PutBucketAcl": "AccessControl (ACLs are off: BucketOwnerEnforced)",
+    "s3:PutBucketAbac": "AbacStatus",
+    "s3:PutAccelerateConfiguration": "AccelerateConfiguration",
+    "s3:PutAnalyticsConfiguration": "AnalyticsConfigurations",
+    "s3:PutIntelligentTieringConfiguration": "IntelligentTieringConfigurations",
+    "s3:PutInventoryConfiguration": "InventoryConfigurations",
+    "s3:PutBucketLogging": "LoggingConfiguration",
+    "s3:PutMetricsConfiguration": "MetricsConfigurations",
+    "s3:PutBucketNotification": "NotificationConfiguration",
+    "s3:PutBucketObjectLockConfiguration": "ObjectLockConfiguration, ObjectLockEnabled",
+    "s3:PutReplicationConfiguration": "ReplicationConfiguration",
+    "s3:PutBucketVersioning": "VersioningConfiguration",
+    "s3:PutBucketWebsite": "WebsiteConfiguration",
+    "s3:CreateBucketMetadataTableConfiguration": "MetadataTableConfiguration",
+    "s3:UpdateBucketMetadata*": "MetadataConfiguration",
+    "s3tables:*": "MetadataTableConfiguration, MetadataConfiguration",
+    "sns:PutDataProtectionPolicy": "DataProtectionPolicy",
     "firehose:*": "log delivery to Firehose",
     "lambda:GetLayerVersion": "Layers",
     "lambda:GetCodeSigningConfig": "CodeSigningConfigArn",
@@ -58,7 +88,6 @@ NOT_NEEDED = {
 }
 UNUSED_PROPERTIES = {
     "AWS::Lambda::Function": {
-        "VpcConfig",
         "FileSystemConfigs",
         "KmsKeyArn",
         "Layers",
@@ -72,6 +101,26 @@ UNUSED_PROPERTIES = {
         "ResourcePolicyDocument",
         "BearerTokenAuthenticationEnabled",
     },
+    "AWS::S3::Bucket": {
+        "AccessControl",
+        "AbacStatus",
+        "AccelerateConfiguration",
+        "AnalyticsConfigurations",
+        "IntelligentTieringConfigurations",
+        "InventoryConfigurations",
+        "LoggingConfiguration",
+        "MetricsConfigurations",
+        "NotificationConfiguration",
+        "ObjectLockConfiguration",
+        "ObjectLockEnabled",
+        "ReplicationConfiguration",
+        "VersioningConfiguration",
+        "WebsiteConfiguration",
+        "MetadataTableConfiguration",
+        "MetadataConfiguration",
+    },
+    "AWS::SNS::Topic": {"KmsMasterKeyId", "DataProtectionPolicy"},
+    "AWS::Scheduler::Schedule": {"KmsKeyArn"},
 }
 # What SAM CLI, bin/deploy and bin/manage-remote do themselves, beyond CloudFormation's
 # handlers: (action, the resource it acts on).
@@ -192,6 +241,12 @@ def stack_arns(template: dict, stack: str, region: str) -> dict[str, list[str]]:
         generated_name(stack, logical_id, 100)
         for logical_id in by_type["AWS::CodeDeploy::Application"]
     ]
+
+    def named(resource_type: str, arn: str, limit: int) -> list[str]:
+        return [
+            arn + generated_name(stack, logical_id, limit) for logical_id in by_type[resource_type]
+        ]
+
     return {
         "*": ["*"],
         "stack": [f"{prefix.format('cloudformation')}:stack/{stack}/0f1e2d3c-aaaa-bbbb-cccc"],
@@ -216,6 +271,16 @@ def stack_arns(template: dict, stack: str, region: str) -> dict[str, list[str]]:
             f"{codedeploy_arn}:deploymentgroup:{application}/{generated_name(stack, group, 100)}"
             for group in by_type["AWS::CodeDeploy::DeploymentGroup"]
         ],
+        # Bucket names are lowercase, the stack's and the logical id's.
+        "bucket": [
+            f"arn:aws:s3:::{generated_name(stack.lower(), logical_id.lower(), 63)}"
+            for logical_id in by_type["AWS::S3::Bucket"]
+        ],
+        "schedule": named(
+            "AWS::Scheduler::Schedule", f"{prefix.format('scheduler')}:schedule/default/", 64
+        ),
+        "alarm": named("AWS::CloudWatch::Alarm", f"{prefix.format('cloudwatch')}:alarm:", 255),
+        "topic": named("AWS::SNS::Topic", f"{prefix.format('sns')}:", 256),
         "deploymentconfig": [
             f"{codedeploy_arn}:deploymentconfig:CodeDeployDefault.Lambda"
             + template["Resources"]["WebFunctionDeploymentGroup"]["Properties"][
@@ -334,6 +399,41 @@ def test_unused_properties_stay_unset(baked) -> None:
         assert not unused & resource["Properties"].keys(), (logical_id, NOT_NEEDED)
         if resource["Type"] == "AWS::Lambda::Function":
             assert list(resource["Properties"]["Code"]) == ["ImageUri"], logical_id
+        if resource["Type"] == "AWS::S3::Bucket":
+            assert resource["DeletionPolicy"] == resource["UpdateReplacePolicy"] == "Retain"
+
+
+# The properties that would name a resource: unset, CloudFormation names it (stack_arns).
+NAME_PROPERTIES = {
+    "AWS::Lambda::Function": {"FunctionName"},
+    "AWS::IAM::Role": {"RoleName"},
+    "AWS::Logs::LogGroup": {"LogGroupName"},
+    "AWS::CodeDeploy::Application": {"ApplicationName"},
+    "AWS::CodeDeploy::DeploymentGroup": {"DeploymentGroupName"},
+    "AWS::S3::Bucket": {"BucketName", "BucketNamePrefix"},
+    "AWS::Scheduler::Schedule": {"Name", "GroupName"},
+    "AWS::CloudWatch::Alarm": {"AlarmName"},
+    "AWS::SNS::Topic": {"TopicName"},
+}
+
+
+def test_cloudformation_names_the_resources(baked) -> None:
+    _, template, *_ = baked
+    for logical_id, resource in template["Resources"].items():
+        assert not NAME_PROPERTIES.get(resource["Type"], set()) & resource["Properties"].keys(), (
+            logical_id
+        )
+
+
+def test_the_optional_features_are_covered(baked) -> None:
+    """Their resources and properties are in the template the policy is checked against."""
+    _, template, *_ = baked
+    resources = template["Resources"]
+    assert {"VpcConfig", "ReservedConcurrentExecutions"} <= resources["WebFunction"][
+        "Properties"
+    ].keys()
+    assert "VpcConfig" in resources["MigrationsFunction"]["Properties"]
+    assert resources["AlarmEmailSubscription"]["Type"] == "AWS::SNS::Subscription"
 
 
 def missing(policy: list[dict], arns: dict[str, list[str]], wanted) -> list[str]:
@@ -385,6 +485,39 @@ def test_the_role_may_do_nothing_else(baked) -> None:
 
     granted = {action for statement in policy for action in statement["actions"]}
     assert granted - wanted == set()
+
+
+def test_roles_are_passed_only_to_the_services_the_stacks_roles_trust(baked) -> None:
+    _, template, policy, _ = baked
+    trusted = {
+        service
+        for resource in template["Resources"].values()
+        if resource["Type"] == "AWS::IAM::Role"
+        for statement in resource["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+        for service in as_list(statement["Principal"]["Service"])
+    }
+    (statement,) = [s for s in policy if "iam:passrole" in s["actions"]]
+    assert set(statement["condition"]["StringEquals"]["iam:PassedToService"]) == trusted
+
+
+def test_the_policy_fits_in_a_role(baked) -> None:
+    """IAM refuses a role whose inline policies exceed 10,240 characters, whitespace aside."""
+    project, _, _, region = baked
+    role = load_deploy_role(project)["Resources"]["DeployRole"]["Properties"]
+    (policy,) = role["Policies"]
+    pseudo = {"AWS::Partition": "aws-us-gov", "AWS::Region": region, "AWS::AccountId": ACCOUNT}
+
+    def resolved(value: object) -> object:
+        if isinstance(value, dict) and "!Sub" in value:
+            return evaluate(value, pseudo)
+        if isinstance(value, dict):
+            return {key: resolved(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [resolved(item) for item in value]
+        return value
+
+    document = json.dumps(resolved(policy["PolicyDocument"]), separators=(",", ":"))
+    assert len(document) <= 10_240
 
 
 def test_only_the_stacks_managed_policies_can_be_attached(baked) -> None:
