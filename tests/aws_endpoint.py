@@ -200,7 +200,19 @@ def parse_template_transformed(change_set: ChangeSet) -> None:
         )
 
 
+def describe_stack_resources_made(
+    backend: CloudFormationBackend, stack_name: str, logical_resource_id: str | None
+) -> Any:
+    """moto keeps a resource whose Condition is false as None, and then fails on it."""
+    stack = backend.get_stack(stack_name)
+    made = [resource for resource in stack.stack_resources if resource is not None]
+    if logical_resource_id is not None:
+        made = [r for r in made if r.logical_resource_id == logical_resource_id]
+    return stack, made
+
+
 original_parse = ChangeSet._parse_template
+original_describe_resources = CloudFormationBackend.describe_stack_resources
 original_execute = CloudFormationBackend.execute_change_set
 original_invoke = LambdaBackend.invoke
 
@@ -219,6 +231,7 @@ class AwsEndpoint:
     def start(self) -> None:
         os.environ.setdefault("AWS_DEFAULT_REGION", REGION)  # the translator's region
         ChangeSet._parse_template = parse_template_transformed
+        CloudFormationBackend.describe_stack_resources = describe_stack_resources_made
         LambdaVersion.get_cfn_attribute = version_attribute
         get_model_map.cache_clear()  # it lists CloudFormationModel's subclasses, ours too
         LambdaBackend.invoke = lambda backend, *args: self._invoke(backend, *args)
@@ -230,6 +243,7 @@ class AwsEndpoint:
     def stop(self) -> None:
         self._server.stop()
         ChangeSet._parse_template = original_parse
+        CloudFormationBackend.describe_stack_resources = original_describe_resources
         CloudFormationBackend.execute_change_set = original_execute
         LambdaBackend.invoke = original_invoke
 
