@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -94,6 +95,23 @@ def test_nothing_is_migrated_before_the_first_invocation(
         database_url
     )
     assert "No migrations to apply." in again["stdout"], "a warm function migrates again"
+
+
+def test_the_migration_script_runs_by_hand_in_the_image(
+    lambda_image: LambdaImage, database_url: str
+) -> None:
+    """`docker run --entrypoint bin/lambda-migrate IMAGE` (the README's way), executable
+    although the checkout left it 644 (conftest): the Dockerfile makes it so."""
+    env = lambda_image.environment("MigrationsFunction", parameters(database_url))
+    script = lambda_image.in_project("/app/bin/lambda-migrate")
+
+    migrated = subprocess.run(
+        [script], cwd=lambda_image.project, env=env, capture_output=True, text=True, check=False
+    )
+
+    assert migrated.returncode == 0, migrated.stdout + migrated.stderr
+    assert "Applying auth.0001_initial... OK" in migrated.stdout
+    assert "users_user" in tables(database_url)
 
 
 def test_two_runs_at_once_queue_on_the_lock(lambda_image: LambdaImage, database_url: str) -> None:
