@@ -175,7 +175,7 @@ def test_python_version_is_consistent(tmp_path: Path, python_version: str) -> No
     for dockerfile in ["Dockerfile", ".devcontainer/Dockerfile"]:
         text = (project / dockerfile).read_text()
         froms = re.findall(r"^FROM (\S+)", text, re.MULTILINE)
-        assert froms and set(froms) == {f"python:{python_version}-slim-bookworm"}
+        assert froms and set(froms) == {f"python:{python_version}-slim-trixie"}
 
 
 def test_one_image_three_functions(tmp_path: Path) -> None:
