@@ -5,23 +5,25 @@ from pathlib import Path
 
 import pytest
 
-from tests.aws_clients import Clients
+from tests import stand_ins
+from tests.aws_clients import Clients, sam_cli
 from tests.aws_endpoint import AwsEndpoint
-from tests.helpers import UV, bake, find_python, project_env, run
-from tests.lambda_image import LambdaImage
+from tests.helpers import bake
+from tests.lambda_container import LambdaImage, docker_available, sam_build
 
 
 @pytest.fixture(scope="session")
 def lambda_image(tmp_path_factory: pytest.TempPathFactory) -> LambdaImage:
-    """A generated project (default answers), locked and built as its Dockerfile says."""
-    project = bake(tmp_path_factory.mktemp("image"))
+    """A generated project (default answers but x86_64, this machine's CPU), exactly as
+    generated, its image built by `sam build` with the real Docker engine."""
+    docker_available()
+    sam = sam_cli()
+    project = bake(tmp_path_factory.mktemp("image"), architecture="x86_64")
     # As a checkout on Windows leaves it: the Dockerfile must make the entrypoint executable.
     (project / "bin" / "lambda-migrate").chmod(0o644)
-    env = project_env(find_python("3.13"))
-    run([UV, "lock", "--quiet"], project, env)  # bin/setup does this; the user commits it
-    image = LambdaImage(project, env)
-    image.build()
-    return image
+    stand_ins.ensure("python:3.13-slim-trixie")
+    sam_build(project, sam)
+    return LambdaImage(project, sam)
 
 
 @pytest.fixture(scope="session")

@@ -197,7 +197,7 @@ def function_environment(
         if isinstance(value, dict):
             ((tag, reference),) = value.items()
             assert tag == "!Ref", f"{name}: only !Ref is understood here, not {tag}"
-            if reference in template["Resources"]:
+            if reference.split(".")[0] in template["Resources"]:  # a function or its .Alias
                 value = reference.lower()
             else:
                 value = parameters.get(reference, template["Parameters"][reference].get("Default"))

@@ -1,14 +1,11 @@
-"""The migrations function as Lambda runs it: template.yaml's image command, the real
-awslambdaric against a local Runtime API, a real Postgres database."""
+"""The migrations function as Lambda runs it: the built image with template.yaml's command, in
+Lambda's sandbox under the Runtime Interface Emulator, a real Postgres database."""
 
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -16,18 +13,15 @@ import psycopg
 import pytest
 
 from tests.helpers import DEFAULT_SLUG, postgres_url
-from tests.lambda_image import LambdaImage, generated_events, parameters
+from tests.lambda_container import Function, LambdaImage, Result, generated_events, parameters
 from tests.postgres import fresh_database, silent_database, tables
-from tests.runtime_api import Result, RuntimeAPI
 
 PASSWORD = "a long and unusual passphrase"
 
 
 @contextmanager
-def migrations_function(
-    image: LambdaImage, database_url: str, project: Path | None = None
-) -> Iterator[RuntimeAPI]:
-    with image.start("MigrationsFunction", parameters(database_url), project) as function:
+def migrations_function(image: LambdaImage, database_url: str) -> Iterator[Function]:
+    with image.start("MigrationsFunction", parameters(database_url)) as function:
         yield function
 
 
@@ -52,7 +46,7 @@ def failed(result: Result) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def events(lambda_image: LambdaImage) -> ModuleType:
-    return generated_events(lambda_image)
+    return generated_events(lambda_image.project)
 
 
 @pytest.fixture
@@ -68,7 +62,7 @@ def shared_database() -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def function(lambda_image: LambdaImage, shared_database: str) -> Iterator[RuntimeAPI]:
+def function(lambda_image: LambdaImage, shared_database: str) -> Iterator[Function]:
     """One warm function, migrated, for the scenarios that leave the schema as they found it."""
     with migrations_function(lambda_image, shared_database) as function:
         ok(function.invoke({}))
@@ -79,16 +73,15 @@ def test_nothing_is_migrated_before_the_first_invocation(
     lambda_image: LambdaImage, database_url: str
 ) -> None:
     with migrations_function(lambda_image, database_url) as function:
-        function.wait_until_ready()
         before = tables(database_url)
         shown = ok(function.invoke({"manage": ["showmigrations", "auth"]}))
         after_command = tables(database_url)
         first = ok(function.invoke({}))
         again = ok(function.invoke({}))
 
-    assert before == set(), "a cold start does nothing to the database"
+    assert before == set()
     assert " [ ] 0001_initial" in shown["stdout"]
-    assert after_command == set(), "a management command never migrates"
+    assert after_command == set(), "neither the cold start nor a management command migrates"
     assert first["command"] == ["migrate"]
     assert "Applying auth.0001_initial... OK" in first["stdout"]
     assert {"django_migrations", "users_user", "django_content_type"} <= migrated_tables(
@@ -103,11 +96,8 @@ def test_the_migration_script_runs_by_hand_in_the_image(
     """`docker run --entrypoint bin/lambda-migrate IMAGE` (the README's way), executable
     although the checkout left it 644 (conftest): the Dockerfile makes it so."""
     env = lambda_image.environment("MigrationsFunction", parameters(database_url))
-    script = lambda_image.in_project("/app/bin/lambda-migrate")
 
-    migrated = subprocess.run(
-        [script], cwd=lambda_image.project, env=env, capture_output=True, text=True, check=False
-    )
+    migrated = lambda_image.run("MigrationsFunction", ["bin/lambda-migrate"], env, check=False)
 
     assert migrated.returncode == 0, migrated.stdout + migrated.stderr
     assert "Applying auth.0001_initial... OK" in migrated.stdout
@@ -159,21 +149,20 @@ def test_reset_needs_the_database_name(lambda_image: LambdaImage, database_url: 
 
 
 def test_a_broken_migration_fails_the_invocation_with_its_error(
-    lambda_image: LambdaImage, database_url: str, tmp_path: Path
+    lambda_image: LambdaImage, database_url: str
 ) -> None:
-    project = tmp_path / DEFAULT_SLUG
-    shutil.copytree(lambda_image.project, project, ignore=shutil.ignore_patterns(".venv"))
-    (project / ".venv").symlink_to(lambda_image.project / ".venv")
-    migrations = project / DEFAULT_SLUG / "migrations"
-    migrations.mkdir()
-    (migrations / "__init__.py").write_text("")
-    (migrations / "0001_broken.py").write_text(
-        "from django.db import migrations\n\n\n"
-        "class Migration(migrations.Migration):\n"
-        "    operations = [migrations.RunSQL('SELECT * FROM no_such_table')]\n"
+    broken = lambda_image.derived(
+        files={
+            f"{DEFAULT_SLUG}/migrations/__init__.py": "",
+            f"{DEFAULT_SLUG}/migrations/0001_broken.py": (
+                "from django.db import migrations\n\n\n"
+                "class Migration(migrations.Migration):\n"
+                "    operations = [migrations.RunSQL('SELECT * FROM no_such_table')]\n"
+            ),
+        }
     )
 
-    with migrations_function(lambda_image, database_url, project=project) as function:
+    with migrations_function(broken, database_url) as function:
         result = failed(function.invoke({}))
         again = failed(function.invoke({}))
 
@@ -183,7 +172,7 @@ def test_a_broken_migration_fails_the_invocation_with_its_error(
     assert 'relation "no_such_table" does not exist' in again["stderr"], "never swallowed"
 
 
-def test_a_dropped_connection_is_replaced(function: RuntimeAPI, shared_database: str) -> None:
+def test_a_dropped_connection_is_replaced(function: Function, shared_database: str) -> None:
     """A database restart or failover while the function is warm."""
     name = shared_database.rsplit("/", 1)[1]
     with psycopg.connect(postgres_url("postgres"), autocommit=True) as admin:
@@ -195,9 +184,7 @@ def test_a_dropped_connection_is_replaced(function: RuntimeAPI, shared_database:
     assert "No migrations to apply." in ok(function.invoke({}))["stdout"]
 
 
-def test_management_commands_return_their_output(
-    function: RuntimeAPI, shared_database: str
-) -> None:
+def test_management_commands_return_their_output(function: Function, shared_database: str) -> None:
     shown = ok(function.invoke({"manage": ["showmigrations", "auth"]}))
     created = ok(
         function.invoke(
@@ -237,7 +224,7 @@ def test_management_commands_return_their_output(
     [["check", "--help"], ["migrate", "-h"], ["showmigrations", "--version"], ["check", "--bad"]],
 )
 def test_argparse_exits_are_answered_and_serving_goes_on(
-    function: RuntimeAPI, argv: list[str]
+    function: Function, argv: list[str]
 ) -> None:
     result = function.invoke({"manage": argv})
 
@@ -245,13 +232,11 @@ def test_argparse_exits_are_answered_and_serving_goes_on(
         assert "unrecognized arguments: --bad" in failed(result)["stderr"]
     else:
         assert ok(result)["stdout"]
-    assert function.process.poll() is None, "the runtime process is still running"
+    assert len(function.init_durations()) == 1, "the same runtime serves on, never started again"
     assert ok(function.invoke({"manage": ["check"]}))
 
 
-def test_destroying_data_needs_the_database_name(
-    function: RuntimeAPI, shared_database: str
-) -> None:
+def test_destroying_data_needs_the_database_name(function: Function, shared_database: str) -> None:
     database = shared_database.rsplit("/", 1)[1]
     backwards = {"manage": ["migrate", "auth", "zero"]}
 
@@ -275,7 +260,7 @@ def test_destroying_data_needs_the_database_name(
 
 
 def test_the_shipped_schedules_commands_run_and_pass(
-    lambda_image: LambdaImage, function: RuntimeAPI
+    lambda_image: LambdaImage, function: Function
 ) -> None:
     """Each ScheduleV2 event's Input, as EventBridge Scheduler sends it: the deployed settings
     draw no `check --deploy` warning, so the daily check stays quiet until one appears."""
@@ -293,7 +278,7 @@ def test_the_shipped_schedules_commands_run_and_pass(
     assert check["stdout"].startswith("System check identified no issues"), check
 
 
-def test_commands_off_the_allowlist_are_refused(function: RuntimeAPI) -> None:
+def test_commands_off_the_allowlist_are_refused(function: Function) -> None:
     result = failed(function.invoke({"manage": ["shell", "-c", "print(1)"]}))
 
     assert result["exit_status"] == 2
@@ -302,7 +287,7 @@ def test_commands_off_the_allowlist_are_refused(function: RuntimeAPI) -> None:
     )
 
 
-def test_a_failing_command_reports_failure_with_its_output(function: RuntimeAPI) -> None:
+def test_a_failing_command_reports_failure_with_its_output(function: Function) -> None:
     result = failed(function.invoke({"manage": ["migrate", "no_such_app"]}))
 
     assert result["exit_status"] == 1
@@ -310,7 +295,7 @@ def test_a_failing_command_reports_failure_with_its_output(function: RuntimeAPI)
 
 
 def test_web_requests_cannot_run_commands(
-    lambda_image: LambdaImage, function: RuntimeAPI, shared_database: str, events: ModuleType
+    lambda_image: LambdaImage, function: Function, shared_database: str, events: ModuleType
 ) -> None:
     """The web function (the one with a URL) has no such path, and the migrations function
     (the one that has it) answers no web request."""

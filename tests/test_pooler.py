@@ -9,8 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.helpers import run
-from tests.lambda_image import LambdaImage, parameters
+from tests.lambda_container import LambdaImage, parameters
 from tests.pgbouncer import server_connections, transaction_pooler
 from tests.postgres import fresh_database
 
@@ -45,23 +44,15 @@ def test_querysets_stream_through_the_pooler(
     lambda_image: LambdaImage, pooler: str, database: tuple[str, str]
 ) -> None:
     name, direct_url = database
-    run(
-        ["python", "manage.py", "migrate"],
-        lambda_image.project,
-        lambda_image.environment("WebFunction", parameters(direct_url)),
+    migrate = ["python", "manage.py", "migrate"]
+    lambda_image.run(
+        "WebFunction", migrate, lambda_image.environment("WebFunction", parameters(direct_url))
     )
     env = lambda_image.environment("WebFunction", parameters(pooler.format(name)))
 
     def stream(server_side_cursors: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            ["python", "-c", STREAM_ROWS, server_side_cursors],
-            cwd=lambda_image.project,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
+        command = ["python", "-c", STREAM_ROWS, server_side_cursors]
+        return lambda_image.run("WebFunction", command, env, check=False, timeout=60)
 
     streamed, control = stream("off"), stream("on")
 

@@ -1,6 +1,7 @@
-"""The web function as Lambda runs it: the Dockerfile's ENTRYPOINT and CMD, template.yaml's
-environment, static files collected by the Dockerfile's own build step, the real
-awslambdaric against a local Runtime API, and a real Postgres database."""
+"""The web function as Lambda runs it: the image `sam build` built, in Lambda's sandbox under
+the Runtime Interface Emulator (tests/lambda_container.py), with template.yaml's command and
+environment, static files collected by the Dockerfile's own build step, and a real Postgres
+database."""
 
 from __future__ import annotations
 
@@ -16,17 +17,16 @@ from urllib.parse import urlencode
 import psycopg
 import pytest
 
-from tests.helpers import DEFAULT_SLUG, run
-from tests.lambda_image import LambdaImage, generated_events, parameters
+from tests.helpers import DEFAULT_SLUG
+from tests.lambda_container import Function, LambdaImage, Result, generated_events, parameters
 from tests.postgres import fresh_database, silent_database, tables
-from tests.runtime_api import Result, RuntimeAPI
 
 ADMIN_PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture(scope="module")
 def events(lambda_image: LambdaImage) -> ModuleType:
-    return generated_events(lambda_image)
+    return generated_events(lambda_image.project)
 
 
 @pytest.fixture(scope="module")
@@ -37,8 +37,9 @@ def database_url(lambda_image: LambdaImage) -> Iterator[str]:
             **lambda_image.environment("WebFunction", parameters(url)),
             "DJANGO_SUPERUSER_PASSWORD": ADMIN_PASSWORD,
         }
-        run(["python", "manage.py", "migrate"], lambda_image.project, env)
-        run(
+        lambda_image.run("WebFunction", ["python", "manage.py", "migrate"], env)
+        lambda_image.run(
+            "WebFunction",
             [
                 "python",
                 "manage.py",
@@ -49,14 +50,13 @@ def database_url(lambda_image: LambdaImage) -> Iterator[str]:
                 "--email",
                 "admin@example.com",
             ],
-            lambda_image.project,
             env,
         )
         yield url
 
 
 @pytest.fixture(scope="module")
-def web(lambda_image: LambdaImage, database_url: str, events: ModuleType) -> Iterator[RuntimeAPI]:
+def web(lambda_image: LambdaImage, database_url: str, events: ModuleType) -> Iterator[Function]:
     hosts = ",".join(
         [events.FUNCTION_URL_HOST, events.HTTP_API_HOST, events.REST_API_HOST, events.ALB_HOST]
     )
@@ -78,11 +78,11 @@ def set_cookies(response: dict[str, Any]) -> dict[str, Any]:
 
 def static_name(image: LambdaImage, name: str) -> str:
     """The hashed name collectstatic gave `name` when the image was built."""
-    manifest = json.loads((image.project / "staticfiles" / "staticfiles.json").read_text())
+    manifest = json.loads(image.read("WebFunction", "/app/staticfiles/staticfiles.json"))
     return manifest["paths"][name]
 
 
-def login_form(web: RuntimeAPI, events: ModuleType) -> tuple[str, dict[str, str]]:
+def login_form(web: Function, events: ModuleType) -> tuple[str, dict[str, str]]:
     """The login page's CSRF cookie, and the form fields filled in."""
     form = ok(web.invoke(events.function_url_event(path="/admin/login/", query="next=/admin/")))
     csrf = set_cookies(form)["csrftoken"].value
@@ -90,7 +90,7 @@ def login_form(web: RuntimeAPI, events: ModuleType) -> tuple[str, dict[str, str]
     return csrf, {"csrfmiddlewaretoken": token, "username": "admin", "password": ADMIN_PASSWORD}
 
 
-def log_in(web: RuntimeAPI, events: ModuleType, *, base64_body: bool = False, padding: int = 0):
+def log_in(web: Function, events: ModuleType, *, base64_body: bool = False, padding: int = 0):
     """The admin login a browser does; the session cookie."""
     csrf, fields = login_form(web, events)
     if padding:
@@ -117,7 +117,7 @@ def log_in(web: RuntimeAPI, events: ModuleType, *, base64_body: bool = False, pa
     return set_cookies(response)["sessionid"]
 
 
-def test_home_page(web: RuntimeAPI, events: ModuleType) -> None:
+def test_home_page(web: Function, events: ModuleType) -> None:
     response = ok(web.invoke(events.function_url_event(path="/")))
 
     assert response["statusCode"] == 200
@@ -125,7 +125,7 @@ def test_home_page(web: RuntimeAPI, events: ModuleType) -> None:
     assert "<h1>My Django App</h1>" in response["body"]
 
 
-def test_static_css(web: RuntimeAPI, events: ModuleType, lambda_image: LambdaImage) -> None:
+def test_static_css(web: Function, events: ModuleType, lambda_image: LambdaImage) -> None:
     css = static_name(lambda_image, f"{DEFAULT_SLUG}/css/site.css")
 
     response = ok(web.invoke(events.function_url_event(path=f"/static/{css}")))
@@ -136,19 +136,19 @@ def test_static_css(web: RuntimeAPI, events: ModuleType, lambda_image: LambdaIma
     assert "font-family" in response["body"]
 
 
-def test_binary_response(web: RuntimeAPI, events: ModuleType, lambda_image: LambdaImage) -> None:
+def test_binary_response(web: Function, events: ModuleType, lambda_image: LambdaImage) -> None:
     logo = static_name(lambda_image, f"{DEFAULT_SLUG}/img/logo.png")
 
     response = ok(web.invoke(events.function_url_event(path=f"/static/{logo}")))
 
     assert response["isBase64Encoded"] is True
     assert response["headers"]["content-type"] == "image/png"
-    source = lambda_image.project / "staticfiles" / logo
-    assert base64.b64decode(response["body"]) == source.read_bytes()
+    source = lambda_image.read("WebFunction", f"/app/staticfiles/{logo}")
+    assert base64.b64decode(response["body"]) == source
 
 
 def test_admin_login_keeps_the_session_in_the_cookie(
-    web: RuntimeAPI, events: ModuleType, database_url: str
+    web: Function, events: ModuleType, database_url: str
 ) -> None:
     session = log_in(web, events)
 
@@ -164,11 +164,11 @@ def test_admin_login_keeps_the_session_in_the_cookie(
     assert "django_session" not in tables(database_url), "no session table to write to"
 
 
-def test_base64_request_body(web: RuntimeAPI, events: ModuleType) -> None:
+def test_base64_request_body(web: Function, events: ModuleType) -> None:
     assert log_in(web, events, base64_body=True).value
 
 
-def test_body_over_one_megabyte(web: RuntimeAPI, events: ModuleType) -> None:
+def test_body_over_one_megabyte(web: Function, events: ModuleType) -> None:
     assert log_in(web, events, padding=1_500_000).value
 
 
@@ -191,21 +191,21 @@ def test_pages_import_no_aws_sdk(
         assert ok(fresh.invoke(events.function_url_event(path="/")))["statusCode"] == 200
         login = fresh.invoke(events.function_url_event(path="/admin/login/"))
         assert ok(login)["statusCode"] == 200
-    log = fresh.log_path.read_text().splitlines()
+        log = fresh.logs().splitlines()
     imported = {line.rsplit("|", 1)[1].strip() for line in log if line.startswith("import time:")}
 
     assert {"apig_wsgi", "django.contrib.admin.sites", "django.contrib.admin.forms"} <= imported
     assert sorted(name for name in imported if name.split(".")[0] in ON_FIRST_USE) == []
 
 
-def test_forged_host(web: RuntimeAPI, events: ModuleType) -> None:
+def test_forged_host(web: Function, events: ModuleType) -> None:
     response = ok(web.invoke(events.function_url_event(path="/", host="evil.example")))
 
     assert response["statusCode"] == 400
 
 
 @pytest.mark.parametrize("factory", ["http_api_event", "rest_api_event", "alb_event"])
-def test_api_gateway_and_alb_events(web: RuntimeAPI, events: ModuleType, factory: str) -> None:
+def test_api_gateway_and_alb_events(web: Function, events: ModuleType, factory: str) -> None:
     response = ok(web.invoke(getattr(events, factory)(path="/", query="a=1&a=2")))
 
     assert response["statusCode"] == 200
@@ -239,7 +239,7 @@ def test_api_gateway_and_alb_events(web: RuntimeAPI, events: ModuleType, factory
     ],
 )
 def test_events_that_are_not_http_are_refused_and_serving_goes_on(
-    web: RuntimeAPI, events: ModuleType, event: Any
+    web: Function, events: ModuleType, event: Any
 ) -> None:
     if event == "bad-base64":
         event = events.function_url_event(method="POST", path="/", body="ignored")
@@ -256,10 +256,11 @@ def test_events_that_are_not_http_are_refused_and_serving_goes_on(
         "Not an HTTP event from a Function URL, API Gateway or ALB: "
     )
     assert ok(web.invoke(events.function_url_event(path="/")))["statusCode"] == 200
+    assert len(web.init_durations()) == 1, "the same runtime serves on, never started again"
 
 
 def test_an_exception_in_a_view_is_a_500_and_serving_goes_on(
-    web: RuntimeAPI, events: ModuleType, database_url: str
+    web: Function, events: ModuleType, database_url: str
 ) -> None:
     session = log_in(web, events)
     dashboard = events.function_url_event(path="/admin/", cookies=[f"sessionid={session.value}"])
@@ -273,10 +274,11 @@ def test_an_exception_in_a_view_is_a_500_and_serving_goes_on(
     assert failed["statusCode"] == 500
     assert "users_user" not in failed["body"], "no debug page: DEBUG is off"
     assert ok(web.invoke(dashboard))["statusCode"] == 200
-    assert 'relation "users_user" does not exist' in web.log_path.read_text()
+    assert 'relation "users_user" does not exist' in web.logs()
+    assert len(web.init_durations()) == 1, "the same runtime serves on, never started again"
 
 
-def test_text_outside_latin_1_is_answered(web: RuntimeAPI, events: ModuleType) -> None:
+def test_text_outside_latin_1_is_answered(web: Function, events: ModuleType) -> None:
     """PEP 3333 forbids such text in the environ; it reaches Django decoded, or not found."""
     odd_cookie = events.function_url_event(path="/", cookies=["csrftoken=caf€", "x=\ud800"])
     odd_path = events.function_url_event(path="/€")
@@ -287,7 +289,7 @@ def test_text_outside_latin_1_is_answered(web: RuntimeAPI, events: ModuleType) -
     assert ok(web.invoke(odd_query))["statusCode"] == 200
 
 
-def test_an_alb_keeps_every_cookie_of_a_login(web: RuntimeAPI, events: ModuleType) -> None:
+def test_an_alb_keeps_every_cookie_of_a_login(web: Function, events: ModuleType) -> None:
     csrf, fields = login_form(web, events)
     login = events.alb_event(
         method="POST",
