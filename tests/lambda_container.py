@@ -30,6 +30,7 @@ from urllib.request import Request, urlopen
 import yaml
 
 from tests.helpers import free_port, function_environment, load_sam_template, unavailable
+from tests.hook_peers import is_error
 
 LAMBDA_UID = "993:993"
 INVOCATIONS = "/2015-03-31/functions/function/invocations"
@@ -50,8 +51,7 @@ def emulator(sam: str, arch: str) -> Path:
 
 @dataclass
 class Result:
-    """What the function answered one invocation: a "response", or an "error" (the
-    emulator returns both with 200; an error is the runtime's errorType/errorMessage)."""
+    """What the function answered one invocation: a "response", or an "error"."""
 
     kind: str
     body: Any
@@ -117,7 +117,6 @@ class LambdaImage:
     def sandbox(self, function: str, env: dict[str, str]) -> list[str]:
         """`docker run` options for Lambda's sandbox, and the environment."""
         options = [
-            "--network=host",
             "--read-only",
             "--tmpfs=/tmp",
             f"--user={LAMBDA_UID}",
@@ -142,6 +141,7 @@ class LambdaImage:
                 "docker",
                 "run",
                 "--rm",
+                "--network=host",
                 *self.sandbox(function, env),
                 "--entrypoint",
                 args[0],
@@ -192,15 +192,22 @@ class LambdaImage:
         function: str,
         parameters: dict[str, str],
         extra_env: dict[str, str] | None = None,
+        network: str = "host",
     ) -> Iterator[Function]:
-        """`function` in its sandbox under the emulator; yields it, ready for invocations."""
+        """`function` in its sandbox under the emulator; yields it, ready for invocations.
+        On another `network` than the host's, it answers there only, at its lowercase name."""
         env = {
             **self.environment(function, parameters),
             "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(self.setting(function, "MemorySize")),
             "AWS_LAMBDA_FUNCTION_TIMEOUT": str(self.setting(function, "Timeout")),
             **(extra_env or {}),
         }
-        port, runtime_port = free_port(), free_port()
+        if network == "host":
+            host, port, listen = "127.0.0.1", free_port(), "127.0.0.1"
+            placement = ["--network=host"]
+        else:
+            host, port, listen = function.lower(), 8080, "0.0.0.0"
+            placement = [f"--network={network}", f"--network-alias={host}"]
         name = f"lambda-test-{function.lower()}-{uuid.uuid4().hex[:8]}"
         subprocess.run(
             [
@@ -209,22 +216,24 @@ class LambdaImage:
                 "--detach",
                 "--name",
                 name,
+                *placement,
                 *self.sandbox(function, env),
                 "--volume",
                 f"{self.rie}:/aws-lambda-rie:ro",
                 "--entrypoint",
                 "/aws-lambda-rie",
                 self.image(function),
-                f"--runtime-interface-emulator-address=127.0.0.1:{port}",
-                f"--runtime-api-address=127.0.0.1:{runtime_port}",
+                f"--runtime-interface-emulator-address={listen}:{port}",
+                f"--runtime-api-address=127.0.0.1:{free_port()}",
                 *self.command(function),
             ],
             capture_output=True,
             check=True,
         )
-        running = Function(name, f"http://127.0.0.1:{port}{INVOCATIONS}")
+        running = Function(name, f"http://{host}:{port}{INVOCATIONS}")
         try:
-            running.wait_for_emulator()
+            if network == "host":
+                running.wait_for_emulator()
             yield running
         finally:
             running.stop()
@@ -270,9 +279,7 @@ class Function:
         request = Request(self.url, data=payload, method="POST")
         with urlopen(request, timeout=900) as response:
             body = json.loads(response.read() or b"null")
-        if isinstance(body, dict) and {"errorType", "errorMessage"} <= body.keys():
-            return Result("error", body)
-        return Result("response", body)
+        return Result("error" if is_error(body) else "response", body)
 
     def logs(self) -> str:
         result = subprocess.run(

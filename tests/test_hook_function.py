@@ -1,0 +1,61 @@
+"""The PreTraffic hook as Lambda runs it: in the image under the emulator, it invokes the
+migrations function (in the image under the emulator too, on a real Postgres) and reports the
+outcome to CodeDeploy. Lambda's Invoke and CodeDeploy's API are a stand-in (tests/hook_peers.py):
+no AWS here."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+
+from tests.helpers import postgres_url
+from tests.hook_peers import HookPeers
+from tests.lambda_container import LambdaImage, parameters
+from tests.postgres import fresh_database, tables
+
+DEPLOYMENT = {"DeploymentId": "d-EXAMPLE123", "LifecycleEventHookExecutionId": "eyJleGFtcGxlIjp9"}
+# What boto3 needs to sign a request; the stand-in checks no signature.
+CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+
+
+@contextmanager
+def hook_peers(functions: dict[str, str]) -> Iterator[HookPeers]:
+    peers = HookPeers(("127.0.0.1", 0), functions)
+    threading.Thread(target=peers.serve_forever, daemon=True).start()
+    try:
+        yield peers
+    finally:
+        peers.shutdown()
+        peers.server_close()
+
+
+@pytest.mark.parametrize("outcome", ["Succeeded", "Failed"])
+def test_the_hook_runs_the_migrations_and_reports_once(
+    lambda_image: LambdaImage, outcome: str
+) -> None:
+    hook_env = lambda_image.environment("MigrateBeforeTraffic", {})
+    with fresh_database() as url:
+        database = url if outcome == "Succeeded" else postgres_url("no_such_database")
+        with (
+            lambda_image.start("MigrationsFunction", parameters(database)) as migrations,
+            hook_peers({hook_env["MIGRATIONS_FUNCTION"]: migrations.url}) as aws,
+            lambda_image.start(
+                "MigrateBeforeTraffic", {}, {"AWS_ENDPOINT_URL": aws.url, **CREDENTIALS}
+            ) as hook,
+        ):
+            status = hook.invoke(DEPLOYMENT)
+            log = hook.logs()
+        migrated = "users_user" in tables(url)
+
+    assert status.body == outcome, log
+    assert aws.reports == [
+        {
+            "deploymentId": DEPLOYMENT["DeploymentId"],
+            "lifecycleEventHookExecutionId": DEPLOYMENT["LifecycleEventHookExecutionId"],
+            "status": outcome,
+        }
+    ]
+    assert migrated is (outcome == "Succeeded")
