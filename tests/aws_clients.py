@@ -3,11 +3,9 @@
 The scripts find `aws` and `sam` on PATH, as they do on a user's machine. The `aws` put first
 on PATH only adds `--endpoint-url` (Debian's AWS CLI 2.9 ignores AWS_ENDPOINT_URL) and runs
 the real CLI, which parses everything. The `sam` there runs the real SAM CLI (whose boto3
-reads AWS_ENDPOINT_URL), except for the end of `sam build`: building an image needs a Docker
-engine, which is not here. The real `sam build` runs until it needs one; then what it would
-leave for `sam deploy` is written -- .aws-sam/build/template.yaml, each image function's
-ImageUri naming an image already in the stack's ECR repository, so `sam deploy` pushes
-nothing.
+reads AWS_ENDPOINT_URL): `sam build` builds the images with the Docker engine, `sam deploy`
+deploys to the local endpoint. Only its push of the images has a stand-in, as there is no
+container registry here.
 """
 
 from __future__ import annotations
@@ -47,31 +45,24 @@ def aws_cli() -> str:
     return AWS_CLI
 
 
-# Stands in for `sam build` past the point the real one reaches without Docker: the real SAM
-# CLI parses the command line, reads template.yaml and samconfig.toml and gets as far as
-# building the first image, then this writes the built template, as `sam build` then `sam
-# deploy`'s push would leave it: each image function's ImageUri in ECR_REPOSITORY.
+# STAND-IN for `sam deploy`'s image push only (no container registry here): each image the
+# real `sam build` built is named in the built template as if already pushed to the
+# --image-repository, tagged with its image id; the real `sam deploy` then pushes nothing.
 SAM = r"""#!{python}
-import os, subprocess, sys
+import json, os, re, subprocess, sys
 from pathlib import Path
 
-import yaml
+if sys.argv[1:2] == ["deploy"]:
+    repository = sys.argv[sys.argv.index("--image-repository") + 1]
 
-if sys.argv[1:2] == ["build"]:
-    # Where there is a Docker engine, it is hidden: the image is not what this test checks.
-    no_docker = {{**os.environ, "DOCKER_HOST": "unix:///nonexistent/docker.sock"}}
-    real = subprocess.run([{sam!r}, *sys.argv[1:]], env=no_docker, capture_output=True, text=True)
-    if "requires a container runtime" not in real.stderr:
-        sys.exit(f"the real sam build did not stop at Docker:\n{{real.stdout}}{{real.stderr}}")
-    template = Path("template.yaml").read_text()
-    tag = os.environ.get("IMAGE_TAG", "built-by-the-test")  # a test's new build
-    image = f"      ImageUri: {{os.environ['ECR_REPOSITORY']}}:{{tag}}\n"
-    built = template.replace("      PackageType: Image\n", "      PackageType: Image\n" + image)
-    Path(".aws-sam/build").mkdir(parents=True, exist_ok=True)
-    Path(".aws-sam/build/template.yaml").write_text(built)
-    print("Build Succeeded (the test's stand-in: no Docker engine here)")
-else:
-    os.execv({sam!r}, [{sam!r}, *sys.argv[1:]])
+    def pushed(match):
+        inspect = ["docker", "image", "inspect", match[2]]
+        image_id = json.loads(subprocess.run(inspect, capture_output=True, check=True).stdout)[0]["Id"]
+        return f"{{match[1]}}{{repository}}:{{image_id.split(':')[1][:12]}}"
+
+    built = Path(".aws-sam/build/template.yaml")
+    built.write_text(re.sub(r"^(\s+ImageUri: )(\S+)$", pushed, built.read_text(), flags=re.M))
+os.execv({sam!r}, [{sam!r}, *sys.argv[1:]])
 """
 
 AWS = """#!/bin/sh

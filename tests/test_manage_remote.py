@@ -19,8 +19,7 @@ STACK = "my-django-app-production"
 def project(tmp_path_factory: pytest.TempPathFactory, aws_endpoint: AwsEndpoint) -> Path:
     """A project whose production stack is deployed."""
     aws_endpoint.reset()
-    project = bake(tmp_path_factory.mktemp("manage-remote"))
-    (project / "uv.lock").write_text("version = 1\n")
+    project = bake(tmp_path_factory.mktemp("manage-remote"), architecture="x86_64")
     aws_endpoint.answer({"command": ["migrate"], "exit_status": 0, "stdout": "", "stderr": ""})
     deployed = Clients(aws_endpoint, tmp_path_factory.mktemp("deploy")).run(
         project,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import json
 import shutil
 import subprocess
 import tempfile
@@ -78,32 +79,35 @@ def label(tag: str) -> str | None:
 
 
 def debian(suite: str, arch: str) -> str:
-    """A minimal Debian root filesystem, imported as debian:<suite>-slim (the official
-    Python and Postgres images' base)."""
+    """A minimal Debian root filesystem as the image debian:<suite>-slim (the official Python
+    and Postgres images' base). Loaded as a one-layer image archive rather than imported:
+    Docker 20.10's `import` records the host's architecture, whatever --platform says."""
     tag = local_tag(f"debian:{suite}-slim", arch)
     recipe = f"debootstrap minbase {suite} {arch}"
     if label(tag) == recipe:
         return tag
-    with tempfile.TemporaryDirectory() as root:
+    with tempfile.TemporaryDirectory() as work:
+        root, archive = Path(work, "root"), Path(work, "archive")
+        archive.mkdir()
         subprocess.run(
             ["debootstrap", "--variant=minbase", f"--arch={ARCHES[arch]}", suite, root],
             check=True,
             stdout=subprocess.DEVNULL,
         )
-        shutil.rmtree(Path(root, "var/lib/apt/lists"))
-        tar = subprocess.Popen(["tar", "-C", root, "-c", "."], stdout=subprocess.PIPE)
-        docker(
-            "import",
-            f"--platform=linux/{ARCHES[arch]}",
-            "--change",
-            f"LABEL stand-in.recipe={recipe!r}",
-            "--change",
-            'CMD ["bash"]',
-            "-",
-            tag,
-            stdin=tar.stdout,
-            stdout=subprocess.DEVNULL,
-        )
+        shutil.rmtree(root / "var/lib/apt/lists")
+        subprocess.run(["tar", "-C", root, "-cf", archive / "layer.tar", "."], check=True)
+        layer = hashlib.sha256((archive / "layer.tar").read_bytes()).hexdigest()
+        config = {
+            "architecture": ARCHES[arch],
+            "os": "linux",
+            "config": {"Cmd": ["bash"], "Labels": {"stand-in.recipe": recipe}},
+            "rootfs": {"type": "layers", "diff_ids": [f"sha256:{layer}"]},
+        }
+        (archive / "config.json").write_text(json.dumps(config))
+        manifest = [{"Config": "config.json", "RepoTags": [tag], "Layers": ["layer.tar"]}]
+        (archive / "manifest.json").write_text(json.dumps(manifest))
+        tar = subprocess.Popen(["tar", "-C", archive, "-c", "."], stdout=subprocess.PIPE)
+        docker("load", stdin=tar.stdout, stdout=subprocess.DEVNULL)
         assert tar.wait() == 0
     return tag
 
