@@ -39,3 +39,8 @@ def clients(aws_endpoint: AwsEndpoint, tmp_path: Path) -> Clients:
     """The real AWS and SAM CLIs on a PATH for the scripts, talking to the local endpoint."""
     aws_endpoint.forget_invocations()
     return Clients(aws_endpoint, tmp_path / "clients")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The arm64 test last: its build lends the base image's tag to the arm64 stand-in."""
+    items.sort(key=lambda item: item.path.name == "test_arm64.py")
