@@ -14,7 +14,7 @@ PYTHON_VERSIONS = ["3.13", "3.12"]
 
 
 def run_project_tests(project: Path, env: dict[str, str]) -> str:
-    run([UV, "sync", "--quiet"], project, env)
+    run([UV, "sync", "--locked", "--quiet"], project, env)  # the lock generated with it
     result = run([UV, "run", "pytest", "-p", "no:cacheprovider", "-q"], project, env)
     summary = result.stdout.strip().splitlines()[-1]
     assert " passed" in summary and "failed" not in summary and "error" not in summary, summary

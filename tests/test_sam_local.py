@@ -14,7 +14,6 @@ import json
 import subprocess
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -57,10 +56,9 @@ def network(lambda_image: LambdaImage) -> Iterator[str]:
 
 
 def sam_local_invoke(
-    image: LambdaImage, function: str, event: object, network: str, tmp_path: Path, hosts: str = ""
+    image: LambdaImage, function: str, event: object, network: str, hosts: str = ""
 ) -> subprocess.CompletedProcess[str]:
-    event_file = tmp_path / "event.json"
-    event_file.write_text(json.dumps(event))
+    """The generated README's command: the event on standard input."""
     overrides = parameters(f"postgres://postgres:{PASSWORD}@db:5432/postgres", hosts)
     return subprocess.run(
         [
@@ -69,13 +67,14 @@ def sam_local_invoke(
             "invoke",
             function,
             "--event",
-            str(event_file),
+            "-",
             "--docker-network",
             network,
             "--parameter-overrides",
             *(f"{name}={value}" for name, value in overrides.items() if value),
         ],
         cwd=image.project,
+        input=json.dumps(event),
         capture_output=True,
         text=True,
         timeout=300,
@@ -89,29 +88,26 @@ def answer(result: subprocess.CompletedProcess[str]) -> object:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def test_web(lambda_image: LambdaImage, network: str, tmp_path: Path) -> None:
+def test_web(lambda_image: LambdaImage, network: str) -> None:
     events = generated_events(lambda_image.project)
     event = events.function_url_event(path="/")
 
     response = answer(
-        sam_local_invoke(
-            lambda_image, "WebFunction", event, network, tmp_path, events.FUNCTION_URL_HOST
-        )
+        sam_local_invoke(lambda_image, "WebFunction", event, network, events.FUNCTION_URL_HOST)
     )
 
     assert response["statusCode"] == 200
     assert "<h1>My Django App</h1>" in response["body"]
 
 
-def test_migrations(lambda_image: LambdaImage, network: str, tmp_path: Path) -> None:
-    migrated = answer(sam_local_invoke(lambda_image, "MigrationsFunction", {}, network, tmp_path))
+def test_migrations(lambda_image: LambdaImage, network: str) -> None:
+    migrated = answer(sam_local_invoke(lambda_image, "MigrationsFunction", {}, network))
     shown = answer(
         sam_local_invoke(
             lambda_image,
             "MigrationsFunction",
             {"manage": ["showmigrations", "users"]},
             network,
-            tmp_path,
         )
     )
 
@@ -120,14 +116,14 @@ def test_migrations(lambda_image: LambdaImage, network: str, tmp_path: Path) -> 
     assert shown["stdout"] == "users\n [X] 0001_initial\n"
 
 
-def test_hook(lambda_image: LambdaImage, network: str, tmp_path: Path) -> None:
+def test_hook(lambda_image: LambdaImage, network: str) -> None:
     """SAM passes a function only the variables template.yaml declares, so the hook's AWS
     calls cannot be pointed at a stand-in here: it runs, finds no Lambda to invoke on this
     internal network, and fails without reporting (tests/test_hook_function.py runs its whole
     path under the emulator)."""
     deployment = {"DeploymentId": "d-EXAMPLE123", "LifecycleEventHookExecutionId": "example"}
 
-    result = sam_local_invoke(lambda_image, "MigrateBeforeTraffic", deployment, network, tmp_path)
+    result = sam_local_invoke(lambda_image, "MigrateBeforeTraffic", deployment, network)
 
     error = answer(result)
 

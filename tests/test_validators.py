@@ -19,6 +19,7 @@ DEVCONTAINER_SCHEMA = TEMPLATE_DIR.parent / "shared" / "schemas" / "devContainer
 VARIANTS = {
     "defaults": {},
     "python-3.12": {"python_version": "3.12"},
+    "python-3.14": {"python_version": "3.14"},
     "x86_64": {"architecture": "x86_64"},
     "eu-west-1": {"aws_region": "eu-west-1"},
     # The pair that meets in the image tag, the runner and the Dockerfiles.
@@ -168,14 +169,15 @@ def test_architecture_is_consistent(tmp_path: Path, architecture: str) -> None:
     assert deploy["jobs"]["deploy"]["runs-on"] == runner
 
 
-@pytest.mark.parametrize("python_version", ["3.13", "3.12"])
+@pytest.mark.parametrize("python_version", ["3.13", "3.14", "3.12"])
 def test_python_version_is_consistent(tmp_path: Path, python_version: str) -> None:
     project = bake(tmp_path, python_version=python_version)
 
     for dockerfile in ["Dockerfile", ".devcontainer/Dockerfile"]:
         text = (project / dockerfile).read_text()
-        froms = re.findall(r"^FROM (\S+)", text, re.MULTILINE)
-        assert froms and set(froms) == {f"python:{python_version}-slim-trixie"}
+        stages = re.findall(r"^FROM \S+ AS (\S+)", text, re.MULTILINE)
+        bases = set(re.findall(r"^FROM (\S+)", text, re.MULTILINE)) - set(stages)
+        assert bases == {f"python:{python_version}-slim-trixie"}
 
 
 def test_one_image_three_functions(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import re
 import shutil
 import subprocess
 import tempfile
@@ -84,8 +85,13 @@ def debian(suite: str, arch: str) -> str:
     Docker 20.10's `import` records the host's architecture, whatever --platform says."""
     tag = local_tag(f"debian:{suite}-slim", arch)
     recipe = f"debootstrap minbase {suite} {arch}"
-    if label(tag) == recipe:
-        return tag
+    with one_at_a_time(tag):
+        if label(tag) != recipe:
+            load_debian(suite, arch, tag, recipe)
+    return tag
+
+
+def load_debian(suite: str, arch: str, tag: str, recipe: str) -> None:
     with tempfile.TemporaryDirectory() as work:
         root, archive = Path(work, "root"), Path(work, "archive")
         archive.mkdir()
@@ -109,19 +115,20 @@ def debian(suite: str, arch: str) -> str:
         tar = subprocess.Popen(["tar", "-C", archive, "-c", "."], stdout=subprocess.PIPE)
         docker("load", stdin=tar.stdout, stdout=subprocess.DEVNULL)
         assert tar.wait() == 0
-    return tag
 
 
 def ensure(tag: str, arch: str = "x86_64") -> str:
-    """The stand-in for `tag`, built unless a current one is cached; its local tag. One build
-    at a time: .ci/run builds the arm64 ones beside the suite, which may ask for them too."""
-    with one_at_a_time():
+    """The stand-in for `tag`, built unless a current one is cached; its local tag."""
+    with one_at_a_time(local_tag(tag, arch)):
         return _ensure(tag, arch)
 
 
 @contextmanager
-def one_at_a_time() -> Iterator[None]:
-    with open(Path(tempfile.gettempdir(), "stand-ins.lock"), "w") as lock:
+def one_at_a_time(tag: str) -> Iterator[None]:
+    """One process at a time builds or lends a tag: .ci/run builds the arm64 stand-ins
+    beside the suite, which may ask for them too."""
+    name = re.sub(r"[^A-Za-z0-9.-]", "_", tag)
+    with open(Path(tempfile.gettempdir(), f"stand-in-{name}.lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         yield
 
@@ -161,12 +168,12 @@ def _ensure(tag: str, arch: str) -> str:
 @contextmanager
 def as_base(tag: str, arch: str) -> Iterator[None]:
     """While the block runs, `tag` names the stand-in for `arch`, then the x86_64 one again."""
-    with one_at_a_time():
+    with one_at_a_time(tag):
         x86_64 = _ensure(tag, "x86_64")
         if arch == "x86_64":
             yield
             return
-        docker("tag", _ensure(tag, arch), tag)
+        docker("tag", ensure(tag, arch), tag)
         try:
             yield
         finally:
