@@ -13,31 +13,63 @@ import sys
 
 from slugify import slugify  # python-slugify, a dependency of cookiecutter itself
 
-# Top-level names the generated project imports or lays out itself; a slug with one of these
-# names would shadow it. The standard library is added from sys.stdlib_module_names.
-TAKEN_NAMES = frozenset(
+# Top-level names the generated project lays out itself; a slug with one of these would shadow
+# it. So would the standard library's (sys.stdlib_module_names) and DEPENDENCY_NAMES.
+PROJECT_NAMES = frozenset({"bin", "config", "manage", "staticfiles", "test", "tests", "users"})
+# The import names of every package the generated project's uv.lock installs (all groups), as
+# tests/relock.py writes them with the lock, from the installed packages.
+# relock: the names below, up to the closing brace
+DEPENDENCY_NAMES = frozenset(
     {
         "anymail",
         "apig_wsgi",
+        "asgiref",
+        "attr",
+        "attrs",
         "awslambdaric",
-        "bin",
         "boto3",
         "botocore",
-        "config",
+        "certifi",
+        "cffi",
+        "charset_normalizer",
+        "cryptography",
+        "dateutil",
         "dj_database_url",
         "django",
         "dotenv",
-        "manage",
+        "idna",
+        "iniconfig",
+        "jmespath",
+        "markupsafe",
         "moto",
+        "packaging",
+        "pluggy",
         "psycopg",
+        "psycopg_binary",
+        "py",
+        "py_partiql_parser",
+        "pycparser",
+        "pygments",
         "pytest",
         "pytest_django",
-        "staticfiles",
+        "requests",
+        "responses",
+        "ruff",
+        "runtime_client",
+        "s3_encryption",
+        "s3transfer",
+        "sentry_sdk",
+        "simplejson",
+        "six",
+        "snapshot_restore_py",
+        "sqlparse",
         "storages",
-        "test",
-        "tests",
-        "users",
+        "typing_extensions",
+        "urllib3",
+        "werkzeug",
         "whitenoise",
+        "xmltodict",
+        "yaml",
     }
 )
 SLUG_PATTERN = re.compile(r"[a-z][a-z0-9_]*")
@@ -47,7 +79,11 @@ REGION_PATTERN = re.compile(r"[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[1-9]")
 
 
 def is_taken(slug: str) -> bool:
-    return keyword.iskeyword(slug) or slug in TAKEN_NAMES or slug in sys.stdlib_module_names
+    return (
+        keyword.iskeyword(slug)
+        or slug in PROJECT_NAMES | DEPENDENCY_NAMES
+        or slug in sys.stdlib_module_names
+    )
 
 
 def suggest_slug(slug: str) -> str:

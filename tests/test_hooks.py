@@ -53,6 +53,13 @@ def test_valid_slugs(slug: str) -> None:
         ("whitenoise", "is the name of a Python module the project needs", "'whitenoise_app'"),
         ("users", "is the name of a Python module the project needs", "'users_app'"),
         ("storages", "is the name of a Python module the project needs", "'storages_app'"),
+        # Import names of packages the lock brings in without the project naming them.
+        ("requests", "is the name of a Python module the project needs", "'requests_app'"),
+        ("sentry_sdk", "is the name of a Python module the project needs", "'sentry_sdk_app'"),
+        ("asgiref", "is the name of a Python module the project needs", "'asgiref_app'"),
+        ("urllib3", "is the name of a Python module the project needs", "'urllib3_app'"),
+        ("sqlparse", "is the name of a Python module the project needs", "'sqlparse_app'"),
+        ("yaml", "is the name of a Python module the project needs", "'yaml_app'"),
         ("email", "is the name of a Python module the project needs", "'email_app'"),
         ("class", "is the name of a Python module the project needs", "'class_app'"),
     ],
