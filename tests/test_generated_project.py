@@ -10,6 +10,8 @@ import pytest
 
 from tests.helpers import UV, bake, bake_typed, find_python, postgres_url, project_env, run
 
+# Interpreters on this machine. 3.14, which no Debian release has yet, is covered by
+# tests/test_devcontainer.py: the suite in the devcontainer, on the 3.14 stand-in image.
 PYTHON_VERSIONS = ["3.13", "3.12"]
 
 

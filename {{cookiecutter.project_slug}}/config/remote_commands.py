@@ -44,6 +44,10 @@ Action = Callable[[io.StringIO, io.StringIO], None]
 
 PASSABLE_VARIABLE = re.compile(r"DJANGO_SUPERUSER_[A-Z0-9_]+")
 NOTHING_RAN = 2  # exit status of a request refused before anything ran, as argparse's
+# What get_migration_by_prefix raises for a prefix that names several migrations, or none.
+# Named, because ruff formats `except (A, B):` as `except A, B:` (PEP 758) when its target is
+# Python 3.14, which 3.12 and 3.13 cannot parse: a name reads the same for every version.
+NO_SUCH_MIGRATION = (AmbiguityError, KeyError)
 
 
 class InvocationFailed(Exception):
@@ -150,7 +154,7 @@ def migrates_backwards(options: dict[str, Any]) -> bool:
         try:
             migration = executor.loader.get_migration_by_prefix(app_label, migration_name)
             target = (migration.app_label, migration.name)
-        except (AmbiguityError, KeyError):
+        except NO_SUCH_MIGRATION:
             return False  # migrate itself says what is wrong
     return any(backwards for _, backwards in executor.migration_plan([target]))
 
