@@ -19,9 +19,7 @@ from tests.helpers import DEFAULT_SLUG, TEMPLATE_DIR, UV, bake, find_python, pro
 TEMPLATE_LOCK = TEMPLATE_DIR / "{{cookiecutter.project_slug}}" / "uv.lock"
 PRE_GEN_HOOK = TEMPLATE_DIR / "hooks" / "pre_gen_project.py"
 # Where the hook keeps DEPENDENCY_NAMES, one name a line.
-NAMES_BLOCK = re.compile(
-    r'(# relock: start\nDEPENDENCY_NAMES = frozenset\(\n    """\n)(.*?)(""")', re.S
-)
+NAMES_BLOCK = re.compile(r"(# relock: .*?\{\n)(.*?)(    \}\n)", re.S)
 NAME = 'name = "{}"\n'
 # The Pythons whose packages differ (3.12 adds typing-extensions); one is enough on a machine
 # that lacks the other, as every other package is the same.
