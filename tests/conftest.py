@@ -41,6 +41,28 @@ def clients(aws_endpoint: AwsEndpoint, tmp_path: Path) -> Clients:
     return Clients(aws_endpoint, tmp_path / "clients")
 
 
+# What only the full suite runs (.ci/run): the built image, the deploy scripts on moto, the
+# browser, the devcontainer and the benchmark. `uv run pytest -m "not slow"` is the rest.
+SLOW_FILES = {
+    "test_arm64.py",
+    "test_benchmark.py",
+    "test_browser.py",
+    "test_deploy_script.py",
+    "test_devcontainer.py",
+    "test_hook_function.py",
+    "test_image.py",
+    "test_manage_remote.py",
+    "test_migrations_function.py",
+    "test_pooler.py",
+    "test_sam_local.py",
+    "test_web_function.py",
+}
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The arm64 test last: its build lends the base image's tag to the arm64 stand-in."""
+    """Marks the slow tests; the arm64 test last, as its build lends the base image's tag to
+    the arm64 stand-in."""
+    for item in items:
+        if item.path.name in SLOW_FILES:
+            item.add_marker(pytest.mark.slow)
     items.sort(key=lambda item: item.path.name == "test_arm64.py")

@@ -23,7 +23,14 @@ def run_project_tests(project: Path, env: dict[str, str]) -> str:
     return summary
 
 
-@pytest.mark.parametrize("python_version", PYTHON_VERSIONS)
+# The fast tier runs the generated suite once: on SQLite, with the default Python.
+@pytest.mark.parametrize(
+    "python_version",
+    [
+        pytest.param(version, marks=[] if version == "3.13" else pytest.mark.slow)
+        for version in PYTHON_VERSIONS
+    ],
+)
 def test_suite_passes_on_sqlite(tmp_path: Path, python_version: str) -> None:
     python = find_python(python_version)
     project = bake(tmp_path, python_version=python_version)
@@ -31,6 +38,7 @@ def test_suite_passes_on_sqlite(tmp_path: Path, python_version: str) -> None:
     run_project_tests(project, project_env(python))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("python_version", PYTHON_VERSIONS)
 def test_suite_passes_on_postgres(tmp_path: Path, python_version: str) -> None:
     python = find_python(python_version)
@@ -55,6 +63,7 @@ def test_suite_passes_on_postgres(tmp_path: Path, python_version: str) -> None:
     assert engine.stdout.strip() == "postgresql"
 
 
+@pytest.mark.slow
 def test_suite_passes_with_awkward_answers(tmp_path: Path) -> None:
     """Quotes, backslashes, HTML and template syntax in the name reach the page as text."""
     project = bake_typed(
@@ -67,6 +76,7 @@ def test_suite_passes_with_awkward_answers(tmp_path: Path) -> None:
     run_project_tests(project, project_env(find_python("3.13")))
 
 
+@pytest.mark.slow
 def test_setup_on_a_fresh_project_needs_no_environment(tmp_path: Path) -> None:
     """bin/setup: dependencies and a SQLite database, with no variables, even without .env."""
     project = bake(tmp_path)
@@ -83,6 +93,7 @@ def test_setup_on_a_fresh_project_needs_no_environment(tmp_path: Path) -> None:
     assert "No migrations to apply." in again.stdout
 
 
+@pytest.mark.slow
 def test_setup_without_uv_says_how_to_get_it(tmp_path: Path) -> None:
     project = bake(tmp_path)
     env = {**os.environ, "PATH": "/usr/bin:/bin"}

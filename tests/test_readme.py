@@ -1,4 +1,4 @@
-"""The README's two commands: the quick start serves a project, the test command is CI's."""
+"""The README's commands: the quick start serves a project, the full test command is CI's."""
 
 from __future__ import annotations
 
@@ -18,13 +18,13 @@ README = (TEMPLATE_DIR / "README.md").read_text()
 TEMPLATE_SOURCE = "gh:OWNER/cookiecutter-django-lambda"
 
 
-def command_after(heading: str) -> str:
-    """The one command in the first ```sh block under `heading`."""
+def commands_after(heading: str) -> list[str]:
+    """The commands in the first ```sh block under `heading`, without their comments."""
     section = README.split(f"\n## {heading}\n", 1)[1]
     block = re.search(r"```sh\n(.*?)```", section, re.DOTALL)
     assert block, f"no sh block under {heading}"
-    (line,) = [line for line in block.group(1).splitlines() if line and not line.startswith("#")]
-    return line
+    lines = [line.split("  #")[0].strip() for line in block.group(1).splitlines()]
+    return [line for line in lines if line and not line.startswith("#")]
 
 
 def get(url: str) -> tuple[int, str, str]:
@@ -46,7 +46,7 @@ def wait_for(url: str, server: subprocess.Popen, timeout: float) -> None:
 
 
 def test_quick_start_serves_the_home_page_and_admin_with_css(tmp_path: Path) -> None:
-    command = command_after("Quick start")
+    (command,) = commands_after("Quick start")
     assert TEMPLATE_SOURCE in command
     assert command.endswith("uv run manage.py runserver")
     port = free_port()
@@ -92,8 +92,9 @@ def check_pages(base: str, server: subprocess.Popen, log: IO[str]) -> None:
         assert "{" in css
 
 
-def test_ci_runs_the_readme_test_command() -> None:
-    command = command_after("Running the tests")
+def test_ci_runs_the_readme_full_test_command() -> None:
+    fast, full = commands_after("Running the tests")
     ci_script = (TEMPLATE_DIR / ".ci" / "run").read_text()
 
-    assert command in ci_script.splitlines(), f".ci/run does not run {command!r}"
+    assert full in ci_script.splitlines(), f".ci/run does not run {full!r}"
+    assert fast == f'{full} -m "not slow"', "the fast tier is the full suite less the slow tests"
