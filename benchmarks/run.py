@@ -1,19 +1,32 @@
-"""Cold start, warm latency and memory of the generated project, beside its peers, in one run.
+"""Cold start of the real image, and cold start, warm latency and memory beside the peers, in
+one run.
 
-    uv run python benchmarks/run.py                  # prints the tables (several minutes)
+    uv run python benchmarks/run.py                  # prints the tables (10-20 minutes)
     uv run python benchmarks/run.py --write-readme   # and puts them in README.md
 
-Every peer serves the same Django app, the generated project's, through the real awslambdaric
-and a local Runtime API; gunicorn is timed from spawn to its first HTTP response instead (the
-Lambda Web Adapter model). Two references, both apig-wsgi's handler around a
-`django-admin startproject` project on SQLite with DEBUG off: the bare one, nothing else added
-(its `/` is Django's 404 page, so it is compared on `/admin/login/`), and the like-for-like one,
-with the generated app added so that it serves the same `/`. The generated project and the other
-peers run the generated settings with a Postgres DATABASE_URL, as deployed (neither page opens a
-connection, but the driver is imported at set-up). Cold starts are timed twice: with bytecode
-compiled as the image does, and with none (PYTHONPYCACHEPREFIX at an empty directory plus
-PYTHONDONTWRITEBYTECODE: every import compiles in memory, as in an image built without .pyc
-files on Lambda's read-only disk). Measurements are interleaved across peers to spread noise.
+It needs Docker, the SAM CLI the tests pin ($SAM_CLI, else `sam` on PATH) and Postgres at
+$TEST_POSTGRES_URL (or 127.0.0.1:5432); the stand-in base image is built if missing.
+
+The image (benchmarks/images.py): the generated project (x86_64) built by `sam build`, its web
+function's INIT under AWS's Runtime Interface Emulator in Lambda's sandbox, a fresh container
+for each cold start; beside it the same image with the standard library's bytecode deleted
+(as the official base image ships it) and a bare `django-admin startproject` image built the
+same way (benchmarks/startproject/).
+
+In-process (benchmarks/in_process.py): every peer serves the generated project's app through
+the real awslambdaric and a local Runtime API, in a virtualenv on this machine's Python;
+gunicorn is timed from spawn to its first HTTP response instead (the Lambda Web Adapter
+model). Two references, apig-wsgi's handler around a `django-admin startproject` project on
+SQLite with DEBUG off: the bare one (its `/` is Django's 404 page, so it is compared on
+`/admin/login/`), and the like-for-like one, with the generated app added so that it serves
+the same `/`. The generated project and the other peers run the generated settings with a
+Postgres DATABASE_URL, as deployed. Cold starts are timed with bytecode compiled, and with
+none (PYTHONPYCACHEPREFIX at an empty directory plus PYTHONDONTWRITEBYTECODE: every import,
+the standard library's too, compiles in memory).
+
+Cold starts are interleaved: every round starts each image once (or each peer once, for one
+kind of cold start), in an order that flips every round; a ratio is the median of the
+per-round ratios.
 """
 
 from __future__ import annotations
@@ -22,262 +35,61 @@ import argparse
 import os
 import platform
 import re
-import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+
+import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from tests.helpers import (  # noqa: E402
-    POSTGRES_URL,
-    UV,
-    bake,
-    find_python,
-    free_port,
-    project_env,
-    run,
-)
-from tests.lambda_image import LambdaImage, parameters  # noqa: E402
-from tests.runtime_api import RuntimeAPI  # noqa: E402
+from benchmarks.images import BASE, PAGE, ColdStarts, Image, facts, remove  # noqa: E402
+from benchmarks.images import prepare as prepare_images  # noqa: E402
+from benchmarks.in_process import BARE, LIKE_FOR_LIKE, Bench, Peer, peers  # noqa: E402
+from tests.aws_clients import sam_cli  # noqa: E402
+from tests.helpers import bake, find_python, postgres_url, project_env  # noqa: E402
+from tests.lambda_container import docker_available  # noqa: E402
 
-HANDLERS = REPO / "benchmarks" / "handlers"
-PEER_PACKAGES = ["gunicorn==27.0.1", "mangum==0.22.0", "serverless-wsgi==3.1.0", "zappa==0.63.0"]
 PATHS = ["/", "/admin/login/"]
-APP = "my_django_app"
-BARE = "bare startproject + apig-wsgi"
-LIKE_FOR_LIKE = "startproject + this app + apig-wsgi"
 README_START = "<!-- benchmark:start -->"
 README_END = "<!-- benchmark:end -->"
+STARTED = time.monotonic()
+SHIPPED, BEFORE, REFERENCE = range(3)  # the images, in images.prepare()'s order
 
 
-@dataclass
-class Peer:
-    name: str
-    handler: str  # for awslambdaric; empty for gunicorn
-    event: str = "function_url_event"  # the factory in the generated tests/events.py
-    settings: str = "config.settings.aws_lambda"
-    home_status: int = 200  # what `/` answers
-    cold: dict[str, list[float]] = field(default_factory=dict)
-    warm: dict[str, float] = field(default_factory=dict)
+def check_requirements() -> str:
+    """The SAM CLI's path; exits if it, Docker or Postgres is missing (the tests' checks)."""
+    try:
+        docker_available()
+        postgres_url("postgres")
+        return sam_cli()
+    except (pytest.skip.Exception, pytest.fail.Exception) as missing:
+        sys.exit(f"benchmarks/run.py: {missing.msg}")
 
 
-def peers() -> list[Peer]:
-    return [
-        Peer("generated project", "config.web_function.handler"),
-        Peer(BARE, "stock_apig_wsgi.handler", settings="bare.settings", home_status=404),
-        Peer(LIKE_FOR_LIKE, "stock_apig_wsgi.handler", settings="stock.settings"),
-        Peer("serverless-wsgi", "serverless_wsgi_handler.handler"),
-        Peer("Mangum (Django's ASGI app)", "mangum_handler.handler"),
-        Peer("Zappa's handler", "zappa.handler.lambda_handler", event="rest_api_event"),
-        Peer("gunicorn boot to first response", ""),
-        Peer("trivial handler (the floor)", "trivial.handler"),
-    ]
+@contextmanager
+def stdout_to_stderr() -> Iterator[None]:
+    """What this process and its children write to stdout goes to stderr: stdout is the
+    tables'."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    os.dup2(2, 1)
+    try:
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
 
 
-class Bench:
-    def __init__(self, work: Path) -> None:
-        self.project = bake(work)
-        self.env = project_env(find_python("3.13"))
-        self.python = str(self.project / ".venv" / "bin" / "python")
-        self.events: dict = {}
-        self.database_url = POSTGRES_URL
-        self.no_pyc_dir = work / "empty-pycache"
-        self.no_pyc_dir.mkdir()
-
-    def prepare(self) -> None:
-        """Build the generated project as its Dockerfile does; add the peers beside it."""
-        run([UV, "lock", "--quiet"], self.project, self.env)
-        self.image = LambdaImage(self.project, self.env)
-        self.image.build()
-        install = [UV, "pip", "install", "--quiet", "--compile-bytecode", "--python", self.python]
-        run([*install, *PEER_PACKAGES], self.project, self.env)
-        for handler in HANDLERS.glob("*.py"):
-            shutil.copy(handler, self.project / handler.name)
-        self.make_startproject("bare", with_app=False)
-        self.make_startproject("stock", with_app=True)
-        modules = ["bare", "stock", *(path.name for path in HANDLERS.glob("*.py"))]
-        run([self.python, "-m", "compileall", "-q", *modules], self.project, self.env)
-        exec((self.project / "tests" / "events.py").read_text(), self.events)
-
-    def make_startproject(self, name: str, with_app: bool) -> None:
-        """`django-admin startproject NAME` with DEBUG off; with_app adds the generated app."""
-        scratch = self.project / f"{name}-scratch"
-        scratch.mkdir()
-        run(
-            [self.python, "-m", "django", "startproject", name, str(scratch)],
-            self.project,
-            self.env,
-        )
-        shutil.move(scratch / name, self.project / name)
-        shutil.rmtree(scratch)
-        settings = self.project / name / "settings.py"
-        settings.write_text(
-            settings.read_text()
-            .replace("DEBUG = True", "DEBUG = False")
-            .replace("ALLOWED_HOSTS = []", "ALLOWED_HOSTS = ['*']")
-        )
-        if not with_app:
-            return
-        settings.write_text(
-            settings.read_text().replace(
-                "'django.contrib.staticfiles',", f"'django.contrib.staticfiles',\n    '{APP}',"
-            )
-        )
-        urls = self.project / name / "urls.py"
-        urls.write_text(
-            urls.read_text()
-            .replace("import path", "import include, path")
-            .replace(
-                "admin.site.urls),", f"admin.site.urls),\n    path('', include('{APP}.urls')),"
-            )
-        )
-
-    def environment(self, peer: Peer, compiled: bool) -> dict[str, str]:
-        hosts = f"{self.events['FUNCTION_URL_HOST']},{self.events['REST_API_HOST']}"
-        env = self.image.environment("WebFunction", parameters(self.database_url, hosts))
-        env["DJANGO_SETTINGS_MODULE"] = peer.settings
-        if not compiled:
-            env.update(PYTHONPYCACHEPREFIX=str(self.no_pyc_dir), PYTHONDONTWRITEBYTECODE="1")
-        return env
-
-    def event(self, peer: Peer, path: str) -> dict:
-        return self.events[peer.event](path=path)
-
-    def spawn(self, peer: Peer, env: dict[str, str], runtime_api: RuntimeAPI) -> subprocess.Popen:
-        """The function's process, as the image's ENTRYPOINT starts it, serving runtime_api."""
-        process = subprocess.Popen(
-            [self.python, "-m", "awslambdaric", peer.handler],
-            cwd=self.project,
-            env={**env, "AWS_LAMBDA_RUNTIME_API": runtime_api.address},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        runtime_api.process = process
-        return process
-
-    def cold_start(self, peer: Peer, path: str, compiled: bool) -> float:
-        """Seconds from spawning the process to its first response."""
-        env = self.environment(peer, compiled)
-        if not peer.handler:
-            return self.gunicorn_boot(path, env)
-        with RuntimeAPI() as runtime_api:
-            request_id = runtime_api.push(self.event(peer, path))
-            started = time.perf_counter()
-            process = self.spawn(peer, env, runtime_api)
-            result = runtime_api.result(request_id, timeout=60)
-            elapsed = time.perf_counter() - started
-            process.kill()
-            process.wait()
-        expected = peer.home_status if path == "/" else 200
-        assert result.kind == "response" and result.body["statusCode"] == expected, result.body
-        return elapsed
-
-    def gunicorn_boot(self, path: str, env: dict[str, str]) -> float:
-        port = free_port()
-        request = urllib.request.Request(
-            f"http://127.0.0.1:{port}{path}",
-            headers={"Host": self.events["FUNCTION_URL_HOST"], "X-Forwarded-Proto": "https"},
-        )
-        started = time.perf_counter()
-        process = subprocess.Popen(
-            [
-                str(Path(self.python).parent / "gunicorn"),
-                "config.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "1",
-            ],
-            cwd=self.project,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            while True:
-                try:
-                    with urllib.request.urlopen(request, timeout=5) as response:
-                        assert response.status == 200
-                        return time.perf_counter() - started
-                except OSError:
-                    if process.poll() is not None:
-                        raise RuntimeError("gunicorn exited") from None
-                    time.sleep(0.002)
-        finally:
-            process.kill()
-            process.wait()
-
-    def warm(self, peer: Peer, requests: int) -> dict[str, float]:
-        """Latency per invocation through the runtime client, throughput, peak RSS."""
-        env = self.environment(peer, compiled=True)
-        with RuntimeAPI() as runtime_api:
-            process = self.spawn(peer, env, runtime_api)
-            event = self.event(peer, "/")
-            for _ in range(50):
-                runtime_api.invoke(event)
-            latencies = []
-            started = time.perf_counter()
-            for _ in range(requests):
-                before = time.perf_counter()
-                result = runtime_api.invoke(event)
-                latencies.append(time.perf_counter() - before)
-            total = time.perf_counter() - started
-            assert result.body["statusCode"] == 200
-            status = Path(f"/proc/{process.pid}/status").read_text()
-            peak_kb = int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1))
-            process.kill()
-            process.wait()
-        return {
-            "latency": statistics.median(latencies),
-            "rps": requests / total,
-            "peak_rss_mb": peak_kb / 1024,
-            "overhead": self.adapter_overhead(peer),
-        }
-
-    def adapter_overhead(self, peer: Peer) -> float:
-        """Median seconds per request the handler adds over calling the WSGI app directly."""
-        script = ADAPTER_OVERHEAD.format(handler=peer.handler, event=peer.event)
-        result = run(
-            [self.python, "-c", script], self.project, self.environment(peer, compiled=True)
-        )
-        return float(result.stdout.strip().splitlines()[-1])
-
-
-# Runs inside the project's virtualenv: the handler and the bare WSGI app, alternately, on the
-# same request; the difference of the medians is what the adapter costs.
-ADAPTER_OVERHEAD = """
-import importlib, io, statistics, sys, time
-from apig_wsgi import get_environ_v2
-sys.path.insert(0, ".")
-events = {{}}
-exec(open("tests/events.py").read(), events)
-module, _, name = "{handler}".rpartition(".")
-handler = getattr(importlib.import_module(module), name)
-from django.core.wsgi import get_wsgi_application
-application = get_wsgi_application()
-event = events["{event}"](path="/")
-environ = get_environ_v2(events["function_url_event"](path="/"), None)
-
-def direct():
-    request = dict(environ, **{{"wsgi.input": io.BytesIO(b"")}})
-    chunks = application(request, lambda status, headers, exc_info=None: None)
-    b"".join(chunks)
-    getattr(chunks, "close", lambda: None)()
-
-via_handler, via_wsgi = [], []
-for _ in range(3000):
-    start = time.perf_counter(); handler(event, None); via_handler.append(time.perf_counter() - start)
-    start = time.perf_counter(); direct(); via_wsgi.append(time.perf_counter() - start)
-print(statistics.median(via_handler[500:]) - statistics.median(via_wsgi[500:]))
-"""
+def progress(message: str) -> None:
+    print(f"[{time.monotonic() - STARTED:4.0f} s] {message}", file=sys.stderr, flush=True)
 
 
 def machine() -> str:
@@ -289,31 +101,94 @@ def machine() -> str:
     return f"{model}, {os.cpu_count()} cores, Linux {platform.release()}, Python 3.13"
 
 
-def ratio(peer: Peer, reference: Peer, key: str) -> float:
-    """Median of the per-round ratios: rounds are interleaved, so a round's pair shares the
+def paired(numerators: Sequence[float], denominators: Sequence[float]) -> float:
+    """Median of the per-round ratios: a round's pair ran seconds apart, so it shares the
     machine's state of the moment."""
-    return statistics.median(
-        a / b for a, b in zip(peer.cold[key], reference.cold[key], strict=True)
-    )
+    return statistics.median(a / b for a, b in zip(numerators, denominators, strict=True))
 
 
-def table(peers: list[Peer], cold_starts: int, requests: int) -> str:
-    bare = next(peer for peer in peers if peer.name == BARE)
-    like = next(peer for peer in peers if peer.name == LIKE_FOR_LIKE)
+def ratio(peer: Peer, reference: Peer, key: str) -> float:
+    return paired(peer.cold[key], reference.cold[key])
+
+
+def megabytes(size: int) -> str:
+    return f"{size / 1e6:.1f} MB"
+
+
+def image_tables(
+    images: list[Image], facts_by_image: dict[int, dict[str, int]], rounds: int
+) -> list[str]:
+    shipped, reference = images[SHIPPED], images[REFERENCE]
+    memory = shipped.image.setting("WebFunction", "MemorySize")
     lines = [
-        f"Measured {date.today().isoformat()} on {machine()}, in one run of "
-        "`uv run python benchmarks/run.py`.",
+        f"**Cold start of the image**: each image built by `sam build` (x86_64, on the stand-in "
+        f"`{BASE}`: Debian's CPython, see tests/stand_ins), its web function started in a fresh "
+        "container under AWS's Runtime Interface Emulator in Lambda's sandbox (read-only root, "
+        f"uid 993, its {memory} MB as memory limit, no CPU limit), on Postgres, and invoked once "
+        f"with `GET {PAGE}`. INIT is the emulator's INIT REPORT, the init duration Lambda "
+        f"reports; the first response is that invocation's duration after it; CPU is the "
+        "container's CPU time for both (its cgroup's), less moved than durations by other "
+        f"work on the machine. {rounds} cold starts of each image, interleaved, median "
+        "(min-max) in ms; the ratios are medians of the per-round ratios:",
         "",
-        f"**Cold start**, process spawn to first response, median of {cold_starts} (ms). The "
-        "ratios, with bytecode compiled, are medians of the per-round ratios: to the bare "
-        "`startproject` on `/admin/login/` (its `/` is a 404 page), and to the like-for-like "
-        "`startproject` with this app on `/`:",
+        "| | INIT | first response | CPU | INIT vs bare | CPU vs bare | INIT vs as shipped "
+        "| CPU vs as shipped |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    cpu_shown = all(cpu is not None for image in images for cpu in image.cpu)
+    for image in images:
+        cells = [
+            f"{statistics.median(image.init):.0f} ({min(image.init):.0f}-{max(image.init):.0f})",
+            f"{statistics.median(image.first_response):.0f}",
+            f"{statistics.median(image.cpu):.0f}" if cpu_shown else "-",
+            f"{paired(image.init, reference.init):.2f}",
+            f"{paired(image.cpu, reference.cpu):.2f}" if cpu_shown else "-",
+            f"{paired(image.init, shipped.init):.2f}",
+            f"{paired(image.cpu, shipped.cpu):.2f}" if cpu_shown else "-",
+        ]
+        lines.append(f"| {image.name} | {' | '.join(cells)} |")
+    shown = list(facts_by_image)
+    lines += [
+        "",
+        "**The images**: sizes from `docker image inspect` and, for each layer the Dockerfile "
+        "adds to the base, `docker history` (metadata-only layers left out); files counted in "
+        "the image:",
+        "",
+        f"| | {' | '.join(images[index].name for index in shown)} |",
+        "|---|" + "---:|" * len(shown),
+    ]
+    rows = list(dict.fromkeys(row for index in shown for row in facts_by_image[index]))
+    for row in rows:
+        cells = []
+        for index in shown:
+            value = facts_by_image[index].get(row)
+            if value is None:
+                cells.append("-")
+            elif row.startswith(("image", "base", "layer")):
+                cells.append(megabytes(value))
+            else:
+                cells.append(f"{value:,}")
+        label = row.replace("|", "\\|")
+        lines.append(f"| {label} | {' | '.join(cells)} |")
+    return lines
+
+
+def in_process_tables(measured: list[Peer], cold_starts: int, requests: int) -> list[str]:
+    bare = next(peer for peer in measured if peer.name == BARE)
+    like = next(peer for peer in measured if peer.name == LIKE_FOR_LIKE)
+    lines = [
+        "**In-process cold start**, beside the peers: a virtualenv of the generated project on "
+        "this machine's Python (its standard library compiled), not the image; process spawn "
+        f"to first response, median of {cold_starts} (ms). The ratios, with bytecode compiled, "
+        "are medians of the per-round ratios: to the bare `startproject` on `/admin/login/` "
+        "(its `/` is a 404 page), and to the like-for-like `startproject` with this app on "
+        "`/`. No .pyc: nothing compiled, the standard library included:",
         "",
         "| | `/` compiled | `/admin/login/` compiled | `/` no .pyc | `/admin/login/` no .pyc "
         "| vs bare | vs like for like |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
-    for peer in peers:
+    for peer in measured:
         cells = [
             f"{statistics.median(peer.cold[f'{path} {mode}']) * 1000:.0f}"
             for mode in ("compiled", "no-pyc")
@@ -324,14 +199,14 @@ def table(peers: list[Peer], cold_starts: int, requests: int) -> str:
         lines.append(f"| {peer.name} | {' | '.join(cells)} |")
     lines += [
         "",
-        f"**Warm**, `GET /` through the runtime client, median of {requests} after 50 (ms), and "
-        "peak RSS after them; adapter overhead is the handler's median minus the bare WSGI "
-        "app's on the same request, in-process:",
+        f"**Warm**, in-process, `GET /` through the runtime client, median of {requests} after "
+        "50 (ms), and peak RSS after them; adapter overhead is the handler's median minus the "
+        "bare WSGI app's on the same request:",
         "",
         "| | latency | requests/s | adapter overhead | peak RSS |",
         "|---|---:|---:|---:|---:|",
     ]
-    for peer in peers:
+    for peer in measured:
         if not peer.warm:
             continue
         warm = peer.warm
@@ -339,43 +214,98 @@ def table(peers: list[Peer], cold_starts: int, requests: int) -> str:
             f"| {peer.name} | {warm['latency'] * 1000:.2f} ms | {warm['rps']:.0f} | "
             f"{warm['overhead'] * 1000:+.3f} ms | {warm['peak_rss_mb']:.0f} MB |"
         )
+    return lines
+
+
+def report(
+    images: list[Image],
+    facts_by_image: dict[int, dict[str, int]],
+    measured: list[Peer],
+    args: argparse.Namespace,
+) -> str:
+    lines = [
+        f"Measured {date.today().isoformat()} on {machine()}, in one run of "
+        "`uv run python benchmarks/run.py`.",
+        "",
+        *image_tables(images, facts_by_image, args.image_cold_starts),
+        "",
+        *in_process_tables(measured, args.cold_starts, args.requests),
+    ]
     return "\n".join(lines)
+
+
+def image_cold_starts(images: list[Image], starts: ColdStarts, rounds: int) -> None:
+    """Each image's cold start once a round, back to back, so that the runs a ratio pairs are
+    seconds apart; the order flips each round so that none always goes first, and the shipped
+    image and the reference are always next to each other."""
+    order = [images[SHIPPED], images[REFERENCE], images[BEFORE]]
+    for image in order:  # untimed: each image works, and its files are in the page cache
+        starts.measure(image)
+    for round_number in range(rounds):
+        progress(f"Image cold starts, round {round_number + 1}/{rounds}")
+        for image in order[::-1] if round_number % 2 else order:
+            starts.record(image)
+
+
+def in_process_cold_starts(bench: Bench, measured: list[Peer], rounds: int) -> None:
+    """Every peer's cold start of one kind once a round, back to back, in an order that flips
+    each round."""
+    for round_number in range(rounds):
+        progress(f"In-process cold starts, round {round_number + 1}/{rounds}")
+        for compiled in (True, False):
+            for path in PATHS:
+                key = f"{path} {'compiled' if compiled else 'no-pyc'}"
+                for peer in measured[::-1] if round_number % 2 else measured:
+                    seconds = bench.cold_start(peer, path, compiled)
+                    peer.cold.setdefault(key, []).append(seconds)
+
+
+def measure(work: Path, args: argparse.Namespace) -> str:
+    sam = check_requirements()
+    with stdout_to_stderr():  # the post-generation hook's next steps
+        project = bake(work, architecture="x86_64")
+    env = project_env(find_python("3.13"))
+    progress("Building the images with sam build")
+    images = prepare_images(project, work, sam, env)
+    try:
+        facts_by_image = {index: facts(images[index]) for index in (SHIPPED, REFERENCE)}
+        image_cold_starts(images, ColdStarts(project), args.image_cold_starts)
+        progress("Building the virtualenv and the peers")
+        bench = Bench(project, images[SHIPPED].image, env)
+        bench.prepare()
+    finally:
+        remove(images)
+    measured = peers()
+    in_process_cold_starts(bench, measured, args.cold_starts)
+    for peer in measured:
+        if peer.handler and "trivial" not in peer.name and peer.home_status == 200:
+            progress(f"Warm: {peer.name}")
+            peer.warm = bench.warm(peer, args.requests)
+    return report(images, facts_by_image, measured, args)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--cold-starts", type=int, default=10)
+    parser.add_argument("--cold-starts", type=int, default=10, help="in-process, of each peer")
+    parser.add_argument(
+        "--image-cold-starts",
+        type=int,
+        help="of each image (they are cheaper and noisier); three times --cold-starts unless set",
+    )
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--write-readme", action="store_true")
     args = parser.parse_args()
+    if args.image_cold_starts is None:
+        args.image_cold_starts = 3 * args.cold_starts
 
     with tempfile.TemporaryDirectory(prefix="benchmark-") as work:
-        bench = Bench(Path(work))
-        print("Building the generated project and the peers...", file=sys.stderr)
-        bench.prepare()
-        measured = peers()
-        for round_number in range(args.cold_starts):
-            print(f"Cold starts, round {round_number + 1}/{args.cold_starts}", file=sys.stderr)
-            # Every peer's cold start of one kind back to back, so the runs a ratio pairs are
-            # seconds apart; the order flips each round so that no peer always goes first.
-            order = measured if round_number % 2 == 0 else measured[::-1]
-            for compiled in (True, False):
-                for path in PATHS:
-                    key = f"{path} {'compiled' if compiled else 'no-pyc'}"
-                    for peer in order:
-                        seconds = bench.cold_start(peer, path, compiled)
-                        peer.cold.setdefault(key, []).append(seconds)
-        for peer in measured:
-            if peer.handler and "trivial" not in peer.name and peer.home_status == 200:
-                print(f"Warm: {peer.name}", file=sys.stderr)
-                peer.warm = bench.warm(peer, args.requests)
-    report = table(measured, args.cold_starts, args.requests)
-    print(report)
+        tables = measure(Path(work), args)
+    print(tables)
     if args.write_readme:
         readme = REPO / "README.md"
         text = readme.read_text()
         start, end = text.index(README_START), text.index(README_END)
-        readme.write_text(text[: start + len(README_START)] + "\n" + report + "\n" + text[end:])
+        readme.write_text(text[: start + len(README_START)] + "\n" + tables + "\n" + text[end:])
 
 
 if __name__ == "__main__":
