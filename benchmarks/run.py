@@ -2,7 +2,7 @@
 one run.
 
     uv run python benchmarks/run.py                  # prints the tables (10-20 minutes)
-    uv run python benchmarks/run.py --write-readme   # and puts them in README.md
+    uv run python benchmarks/run.py --write-readme   # and puts them in benchmarks/README.md
 
 It needs Docker, the SAM CLI the tests pin ($SAM_CLI, else `sam` on PATH) and Postgres at
 $TEST_POSTGRES_URL (or 127.0.0.1:5432); the stand-in base image is built if missing.
@@ -302,7 +302,7 @@ def main() -> None:
         tables = measure(Path(work), args)
     print(tables)
     if args.write_readme:
-        readme = REPO / "README.md"
+        readme = REPO / "benchmarks" / "README.md"
         text = readme.read_text()
         start, end = text.index(README_START), text.index(README_END)
         readme.write_text(text[: start + len(README_START)] + "\n" + tables + "\n" + text[end:])
