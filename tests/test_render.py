@@ -33,6 +33,10 @@ EXPECTED_FILES = [
     ".python-version",
     "Dockerfile",
     "README.md",
+    "docs/costs.md",
+    "docs/database.md",
+    "docs/lambda.md",
+    "docs/users-uploads-email.md",
     "bin/deploy",
     "bin/lambda-migrate",
     "bin/manage-remote",
@@ -144,6 +148,15 @@ def test_defaults_generate_the_whole_project(default_project: Path) -> None:
         if path.is_file()
     }
     assert files == {name.format(slug=DEFAULT_SLUG) for name in EXPECTED_FILES}
+
+
+def test_readme_is_short_and_links_to_files_that_exist(default_project: Path) -> None:
+    documents = [default_project / "README.md", *(default_project / "docs").glob("*.md")]
+    assert len(documents) > 1
+    assert len(documents[0].read_text().splitlines()) <= 250, "deeper topics belong in docs/"
+    for document in documents:
+        for target in re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", document.read_text()):
+            assert (document.parent / target).exists(), (document.name, target)
 
 
 @pytest.mark.parametrize("slug", [DEFAULT_SLUG, "a" * 40])
