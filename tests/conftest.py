@@ -44,13 +44,13 @@ def clients(aws_endpoint: AwsEndpoint, tmp_path: Path) -> Clients:
 # What only the full suite runs (.ci/run): the built image, the deploy scripts on moto, the
 # browser, the devcontainer and the benchmark. `uv run pytest -m "not slow"` is the rest.
 SLOW_FILES = {
-    "test_arm64.py",
     "test_benchmark.py",
     "test_browser.py",
     "test_deploy_script.py",
     "test_devcontainer.py",
     "test_hook_function.py",
     "test_image.py",
+    "test_image_variants.py",
     "test_manage_remote.py",
     "test_migrations_function.py",
     "test_pooler.py",
@@ -60,9 +60,9 @@ SLOW_FILES = {
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Marks the slow tests; the arm64 test last, as its build lends the base image's tag to
-    the arm64 stand-in."""
+    """Marks the slow tests; the image variants last, as an arm64 build lends the base
+    image's tag to the arm64 stand-in."""
     for item in items:
         if item.path.name in SLOW_FILES:
             item.add_marker(pytest.mark.slow)
-    items.sort(key=lambda item: item.path.name == "test_arm64.py")
+    items.sort(key=lambda item: item.path.name == "test_image_variants.py")

@@ -64,7 +64,7 @@ def project(tmp_path_factory: pytest.TempPathFactory, aws_endpoint: AwsEndpoint)
     aws_endpoint.reset()
     docker_available()
     # x86_64, this machine's CPU: `sam build` builds the image for real (the arm64 build, under
-    # emulation, is test_arm64.py's).
+    # emulation, is test_image_variants.py's).
     return bake(tmp_path_factory.mktemp("deploy"), architecture="x86_64")
 
 
