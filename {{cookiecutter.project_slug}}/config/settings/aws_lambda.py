@@ -173,7 +173,7 @@ STORAGES = {
 EMAIL_BACKEND = "config.mail.EmailBackend"
 ANYMAIL = {"AMAZON_SES_CLIENT_PARAMS": {"region_name": AWS_REGION}}
 DEFAULT_FROM_EMAIL = email_address("DJANGO_DEFAULT_FROM_EMAIL")
-SERVER_EMAIL = email_address("DJANGO_SERVER_EMAIL") or DEFAULT_FROM_EMAIL
+SERVER_EMAIL = DEFAULT_FROM_EMAIL  # the role may send from no other address
 # Server errors (each 500, which Django logs on django.request) are mailed to ADMINS by the
 # mail_admins handler Django's default logging puts on the "django" logger; LOGGING below
 # keeps it. With no ADMINS it sends nothing.
