@@ -35,6 +35,7 @@ def variant(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
     base = f"python:{answers['python_version']}-slim-trixie"
     with stand_ins.as_base(base, answers["architecture"]):
         sam_build(project, sam)
+    assert stand_ins.inspect(base, "{{.Architecture}}") == "amd64", "the tag given back"
     return answers, LambdaImage(project, sam, arch=answers["architecture"])
 
 

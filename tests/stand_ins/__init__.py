@@ -62,21 +62,19 @@ def local_tag(tag: str, arch: str) -> str:
     return tag if arch == "x86_64" else f"{tag}-arm64"
 
 
-def label(tag: str) -> str | None:
+def inspect(tag: str, template: str) -> str | None:
+    """`docker image inspect --format template` of a local image, or None if there is none."""
     result = subprocess.run(
-        [
-            "docker",
-            "image",
-            "inspect",
-            "--format",
-            '{{index .Config.Labels "stand-in.recipe"}}',
-            tag,
-        ],
+        ["docker", "image", "inspect", "--format", template, tag],
         capture_output=True,
         text=True,
         check=False,
     )
     return result.stdout.strip() if result.returncode == 0 else None
+
+
+def label(tag: str) -> str | None:
+    return inspect(tag, '{{index .Config.Labels "stand-in.recipe"}}')
 
 
 def debian(suite: str, arch: str) -> str:
@@ -169,7 +167,8 @@ def _ensure(tag: str, arch: str) -> str:
 def as_base(tag: str, arch: str) -> Iterator[None]:
     """While the block runs, `tag` names the stand-in for `arch`, then the x86_64 one again."""
     with one_at_a_time(tag):
-        x86_64 = _ensure(tag, "x86_64")
+        # The id, not the tag: once lent, the tag names the other image.
+        x86_64 = inspect(_ensure(tag, "x86_64"), "{{.Id}}")
         if arch == "x86_64":
             yield
             return
@@ -177,13 +176,7 @@ def as_base(tag: str, arch: str) -> Iterator[None]:
         try:
             yield
         finally:
-            docker("tag", image_id(x86_64), tag)
-
-
-def image_id(tag: str) -> str:
-    return docker(
-        "image", "inspect", "--format", "{{.Id}}", tag, capture_output=True, text=True
-    ).stdout.strip()
+            docker("tag", x86_64, tag)
 
 
 def main(argv: list[str]) -> None:
