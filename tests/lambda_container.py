@@ -192,22 +192,15 @@ class LambdaImage:
         function: str,
         parameters: dict[str, str],
         extra_env: dict[str, str] | None = None,
-        network: str = "host",
     ) -> Iterator[Function]:
-        """`function` in its sandbox under the emulator; yields it, ready for invocations.
-        On another `network` than the host's, it answers there only, at its lowercase name."""
+        """`function` in its sandbox under the emulator; yields it, ready for invocations."""
         env = {
             **self.environment(function, parameters),
             "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(self.setting(function, "MemorySize")),
             "AWS_LAMBDA_FUNCTION_TIMEOUT": str(self.setting(function, "Timeout")),
             **(extra_env or {}),
         }
-        if network == "host":
-            host, port, listen = "127.0.0.1", free_port(), "127.0.0.1"
-            placement = ["--network=host"]
-        else:
-            host, port, listen = function.lower(), 8080, "0.0.0.0"
-            placement = [f"--network={network}", f"--network-alias={host}"]
+        port = free_port()
         name = f"lambda-test-{function.lower()}-{uuid.uuid4().hex[:8]}"
         subprocess.run(
             [
@@ -216,24 +209,23 @@ class LambdaImage:
                 "--detach",
                 "--name",
                 name,
-                *placement,
+                "--network=host",
                 *self.sandbox(function, env),
                 "--volume",
                 f"{self.rie}:/aws-lambda-rie:ro",
                 "--entrypoint",
                 "/aws-lambda-rie",
                 self.image(function),
-                f"--runtime-interface-emulator-address={listen}:{port}",
+                f"--runtime-interface-emulator-address=127.0.0.1:{port}",
                 f"--runtime-api-address=127.0.0.1:{free_port()}",
                 *self.command(function),
             ],
             capture_output=True,
             check=True,
         )
-        running = Function(name, f"http://{host}:{port}{INVOCATIONS}")
+        running = Function(name, f"http://127.0.0.1:{port}{INVOCATIONS}")
         try:
-            if network == "host":
-                running.wait_for_emulator()
+            running.wait_for_emulator()
             yield running
         finally:
             running.stop()
