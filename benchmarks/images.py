@@ -25,7 +25,13 @@ from pathlib import Path
 
 from tests import stand_ins
 from tests.helpers import POSTGRES_URL, UV, run
-from tests.lambda_container import LambdaImage, generated_events, parameters, sam_build
+from tests.lambda_container import (
+    LambdaImage,
+    generated_events,
+    parameters,
+    sam_build,
+    without_stdlib_bytecode,
+)
 
 HERE = Path(__file__).resolve().parent
 BASE = "python:3.13-slim-trixie"
@@ -34,7 +40,6 @@ PAGE = "/admin/login/"
 STARTPROJECT_PACKAGES = {"django", "apig-wsgi", "awslambdaric"}
 # Lines of benchmarks/startproject/Dockerfile that must be the generated Dockerfile's.
 SHARED_LINES = ("FROM ", "RUN pip install ", "RUN python -m compileall ")
-STDLIB = "$(python -c 'import sysconfig; print(sysconfig.get_path(\"stdlib\"))')"
 FIRST_RESPONSE = re.compile(
     r"INVOKE RTDONE\(status: \w+, produced bytes: \d+, duration: ([\d.]+)ms"
 )
@@ -111,12 +116,6 @@ def build_startproject(project: Path, work: Path, sam: str, env: dict[str, str])
     own_tag(context)
     sam_build(context, sam)
     return LambdaImage(context, sam)
-
-
-def without_stdlib_bytecode(image: LambdaImage) -> LambdaImage:
-    """The same image with the standard library's bytecode deleted again, as the official
-    base image ships it: the image before the Dockerfile compiled it."""
-    return image.derived(f"RUN find {STDLIB} -name __pycache__ -prune -exec rm -r {{}} +")
 
 
 def prepare(project: Path, work: Path, sam: str, env: dict[str, str]) -> list[Image]:

@@ -7,7 +7,12 @@ from __future__ import annotations
 import re
 
 from tests.helpers import postgres_url
-from tests.lambda_container import LambdaImage, generated_events, parameters
+from tests.lambda_container import (
+    LambdaImage,
+    generated_events,
+    parameters,
+    without_stdlib_bytecode,
+)
 
 SITE_PACKAGES = "/app/.venv/lib/python3.13/site-packages"
 # `python -v` prints this for a module compiled from its source, and "code object from
@@ -53,12 +58,7 @@ def test_without_the_standard_librarys_bytecode_a_cold_start_compiles_it(
 ) -> None:
     """The control: the same image with the standard library's bytecode deleted again, as
     the official base image ships it."""
-    stdlib = "$(python -c 'import sysconfig; print(sysconfig.get_path(\"stdlib\"))')"
-    as_the_base_ships_it = lambda_image.derived(
-        f"RUN find {stdlib} -name __pycache__ -prune -exec rm -r {{}} +"
-    )
-
-    compiled = compiled_by_a_cold_start(as_the_base_ships_it)
+    compiled = compiled_by_a_cold_start(without_stdlib_bytecode(lambda_image))
 
     assert len(compiled) > 100
     assert any(path.endswith("/json/decoder.py") for path in compiled)
