@@ -278,7 +278,7 @@ class AwsEndpoint:
     def fail_pre_traffic_hook(self, log_group_resource: str, *log_lines: str) -> None:
         """Make the next stack update fail as a failed PreTraffic hook does: CodeDeploy rolls
         the update back (the functions and their aliases stay as they were), and the
-        resource's log group holds `log_lines`, as the migrations function wrote them."""
+        resource's log group holds `log_lines`, as the manage function wrote them."""
         self._failing_hook = (log_group_resource, list(log_lines))
 
     def _execute(self, backend, change_set_name, stack_name=None):

@@ -52,7 +52,7 @@ SLOW_FILES = {
     "test_image.py",
     "test_image_variants.py",
     "test_manage_remote.py",
-    "test_migrations_function.py",
+    "test_manage_function.py",
     "test_pooler.py",
     "test_sam_local.py",
     "test_web_function.py",

@@ -311,8 +311,8 @@ def parameters(database_url: str, allowed_hosts: str = "") -> dict[str, str]:
     return {
         "DjangoSecretKey": "image-tests-only-0123456789abcdefghijklmnopqrstuvwxyz0123",
         "DatabaseUrl": database_url,
-        "AllowedHosts": allowed_hosts,
-        "LogLevel": "INFO",
+        "DjangoAllowedHosts": allowed_hosts,
+        "DjangoLogLevel": "INFO",
     }
 
 

@@ -1,5 +1,5 @@
 """Uploads and email in template.yaml, through SAM's transform: a private bucket that outlives
-the stack, and functions that may touch only its objects and send only as FromEmail."""
+the stack, and functions that may touch only its objects and send only as DjangoDefaultFromEmail."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from tests.helpers import bake, load_sam_template, translate_sam_template
 PARAMETERS = {
     "DjangoSecretKey": "s" * 50,
     "DatabaseUrl": "postgres://app:password@db.example.com:5432/app",
-    "FromEmail": "noreply@example.com",
+    "DjangoDefaultFromEmail": "noreply@example.com",
 }
-FUNCTIONS = ["WebFunction", "MigrationsFunction"]
+FUNCTIONS = ["WebFunction", "ManageFunction"]
 BUCKET_ARN = {"Fn::GetAtt": ["MediaBucket", "Arn"]}
 OBJECTS_ARN = {"Fn::Sub": "${MediaBucket.Arn}/*"}
 
@@ -74,8 +74,8 @@ def test_functions_get_the_bucket_from_their_environment(resources: dict, functi
     variables = resources[function]["Properties"]["Environment"]["Variables"]
 
     assert variables["DJANGO_MEDIA_BUCKET"] == {"Ref": "MediaBucket"}
-    assert variables["DJANGO_DEFAULT_FROM_EMAIL"] == {"Ref": "FromEmail"}
-    assert variables["DJANGO_ADMINS"] == {"Ref": "AdminEmails"}
+    assert variables["DJANGO_DEFAULT_FROM_EMAIL"] == {"Ref": "DjangoDefaultFromEmail"}
+    assert variables["DJANGO_ADMINS"] == {"Ref": "DjangoAdmins"}
     assert not any("AWS_ACCESS_KEY" in name or "AWS_SECRET" in name for name in variables)
 
 
@@ -104,7 +104,7 @@ def test_functions_send_only_as_the_configured_sender(resources: dict, function:
             "Resource": {
                 "Fn::Sub": "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/*"
             },
-            "Condition": {"StringEquals": {"ses:FromAddress": {"Ref": "FromEmail"}}},
+            "Condition": {"StringEquals": {"ses:FromAddress": {"Ref": "DjangoDefaultFromEmail"}}},
         }
     ]
 
@@ -121,7 +121,7 @@ def test_functions_send_only_as_the_configured_sender(resources: dict, function:
 )
 def test_from_email_is_one_bare_address_or_nothing(project: Path, value: str, allowed: bool):
     """CloudFormation matches AllowedPattern against the whole value."""
-    parameter = load_sam_template(project)["Parameters"]["FromEmail"]
+    parameter = load_sam_template(project)["Parameters"]["DjangoDefaultFromEmail"]
 
     assert parameter["Default"] == ""
     assert bool(re.fullmatch(parameter["AllowedPattern"], value)) is allowed

@@ -432,7 +432,7 @@ def test_the_optional_features_are_covered(baked) -> None:
     assert {"VpcConfig", "ReservedConcurrentExecutions"} <= resources["WebFunction"][
         "Properties"
     ].keys()
-    assert "VpcConfig" in resources["MigrationsFunction"]["Properties"]
+    assert "VpcConfig" in resources["ManageFunction"]["Properties"]
     assert resources["AlarmEmailSubscription"]["Type"] == "AWS::SNS::Subscription"
 
 

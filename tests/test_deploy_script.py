@@ -47,10 +47,10 @@ OPTIONAL_VARIABLES = [
 ]
 # The parameters bin/deploy passes with their template defaults when their variables are unset.
 OPTIONAL_DEFAULTS = {
-    "FromEmail": "",
-    "AdminEmails": "",
+    "DjangoDefaultFromEmail": "",
+    "DjangoAdmins": "",
     "DatabaseDirectUrl": "",
-    "ConnMaxAge": "600",
+    "DjangoConnMaxAge": "600",
     "WebReservedConcurrency": "0",
     "SubnetIds": "",
     "SecurityGroupIds": "",
@@ -69,7 +69,7 @@ def project(tmp_path_factory: pytest.TempPathFactory, aws_endpoint: AwsEndpoint)
 
 
 def deploy(project: Path, clients: Clients, environment: str, **variables: str | None) -> Run:
-    """bin/deploy <environment>; the migrations function answers as MIGRATED unless queued."""
+    """bin/deploy <environment>; the manage function answers as MIGRATED unless queued."""
     if not clients.endpoint.queued_answers():
         clients.endpoint.answer(MIGRATED)
     variables = {
@@ -83,7 +83,7 @@ def deploy(project: Path, clients: Clients, environment: str, **variables: str |
 
 def settings_hash(parameters: dict[str, str], image: str) -> str:
     """bin/deploy's hash: the built images (the three functions share one) and every value."""
-    values = {name: value for name, value in parameters.items() if name != "SettingsHash"}
+    values = {name: value for name, value in parameters.items() if name != "VersionHash"}
     identity = json.dumps({"images": [image], "values": values}, sort_keys=True)
     return hashlib.sha256(identity.encode()).hexdigest()
 
@@ -112,7 +112,7 @@ def test_first_deploy_from_the_workflow_with_only_the_two_secrets_set(
             "DATABASE_URL": DATABASE_URL,
             "DJANGO_ALLOWED_HOSTS": "",
             "DJANGO_LOG_LEVEL": "",
-            "RESET_DATABASE_CONFIRM": "",
+            "RESET_DATABASE": "",
             **{variable: "" for variable in OPTIONAL_VARIABLES},
         },
         ECR_REPOSITORY=image_repository("my-django-app-production"),
@@ -130,14 +130,14 @@ def test_first_deploy_from_the_workflow_with_only_the_two_secrets_set(
         "EnvironmentName": "production",
         "DjangoSecretKey": SECRET_KEY,
         "DatabaseUrl": DATABASE_URL,
-        "AllowedHosts": "",
-        "LogLevel": "INFO",
+        "DjangoAllowedHosts": "",
+        "DjangoLogLevel": "INFO",
         "ResetDatabase": "",
         **OPTIONAL_DEFAULTS,
-        "SettingsHash": settings_hash(parameters, built_image(project)),
+        "VersionHash": settings_hash(parameters, built_image(project)),
     }
     (invocation,) = aws_endpoint.invocations
-    assert invocation.function.startswith(f"{stack}-MigrationsFunction-")
+    assert invocation.function.startswith(f"{stack}-ManageFunction-")
     assert (invocation.qualifier, invocation.payload) == ("live", {})
     assert "  Applying shop.0002_price... OK\n" in run.stdout
     url = aws_endpoint.function_url(f"{stack}-WebFunction-")
@@ -164,10 +164,10 @@ def test_optional_parameters_come_from_their_variables(
     assert run.returncode == 0, run.stdout + run.stderr
     parameters = aws_endpoint.stack("my-django-app-optional").parameters
     assert {name: parameters[name] for name in OPTIONAL_DEFAULTS} == {
-        "FromEmail": "noreply@a.example",
-        "AdminEmails": "Ops Team <ops@a.example>, dev@a.example",
+        "DjangoDefaultFromEmail": "noreply@a.example",
+        "DjangoAdmins": "Ops Team <ops@a.example>, dev@a.example",
         "DatabaseDirectUrl": variables["DATABASE_DIRECT_URL"],
-        "ConnMaxAge": "0",
+        "DjangoConnMaxAge": "0",
         "WebReservedConcurrency": "20",
         "SubnetIds": "subnet-0a,subnet-0b",
         "SecurityGroupIds": "sg-0c",
@@ -179,13 +179,13 @@ def test_optional_parameters_come_from_their_variables(
 def test_a_new_image_alone_moves_the_settings_hash(
     project: Path, clients: Clients, aws_endpoint: AwsEndpoint
 ) -> None:
-    """Versions are named after SettingsHash alone: new code must change it too."""
+    """Versions are named after VersionHash alone: new code must change it too."""
     first = deploy(project, clients, "images")
-    same = aws_endpoint.stack("my-django-app-images").parameters["SettingsHash"]
+    same = aws_endpoint.stack("my-django-app-images").parameters["VersionHash"]
     one = built_image(project)
     aws_endpoint.forget_invocations()
     again = deploy(project, clients, "images")
-    unchanged = aws_endpoint.stack("my-django-app-images").parameters["SettingsHash"]
+    unchanged = aws_endpoint.stack("my-django-app-images").parameters["VersionHash"]
     aws_endpoint.forget_invocations()
     css = project / DEFAULT_SLUG / "static" / DEFAULT_SLUG / "css" / "site.css"
     css.write_text(css.read_text() + "h1 { color: teal; }\n")
@@ -195,8 +195,8 @@ def test_a_new_image_alone_moves_the_settings_hash(
     assert (first.returncode, again.returncode, rebuilt.returncode) == (0, 0, 0)
     assert same == unchanged == settings_hash(parameters, one)
     assert built_image(project) != one
-    assert parameters["SettingsHash"] == settings_hash(parameters, built_image(project))
-    assert parameters["SettingsHash"] != same
+    assert parameters["VersionHash"] == settings_hash(parameters, built_image(project))
+    assert parameters["VersionHash"] != same
 
 
 # What CloudFormation must receive unchanged, and what must never be printed or left behind.
@@ -223,7 +223,7 @@ def test_values_reach_the_stack_unchanged_and_stay_secret(
     parameters = aws_endpoint.stack("my-django-app-awkward").parameters
     assert parameters["DjangoSecretKey"] == secret_key
     assert parameters["DatabaseUrl"] == database_url
-    assert parameters["AllowedHosts"] == hosts
+    assert parameters["DjangoAllowedHosts"] == hosts
     for secret in (secret_key, database_url, "k" * 50, "search_path=app"):
         assert secret not in run.stdout + run.stderr
         for path in [*clients.home.rglob("*"), *project.rglob("*")]:
@@ -231,19 +231,19 @@ def test_values_reach_the_stack_unchanged_and_stay_secret(
 
 
 def test_an_update(project: Path, clients: Clients, aws_endpoint: AwsEndpoint) -> None:
-    """A settings change moves SettingsHash; a reset happens in the hook, never twice; the
+    """A settings change moves VersionHash; a reset happens in the hook, never twice; the
     ECR repository is kept as it is."""
     before = aws_endpoint.stack("my-django-app-production").parameters
     repository = ecr_backends[ACCOUNT][REGION].repositories["my-django-app-production"]
     repository.lifecycle_policy = "kept"
 
-    run = deploy(project, clients, "production", RESET_DATABASE_CONFIRM='app"; DROP')
+    run = deploy(project, clients, "production", RESET_DATABASE='app"; DROP')
 
     assert run.returncode == 0, run.stdout + run.stderr
     after = aws_endpoint.stack("my-django-app-production").parameters
     assert after["ResetDatabase"] == 'app"; DROP'
-    assert after["SettingsHash"] == settings_hash(after, built_image(project))
-    assert after["SettingsHash"] != before["SettingsHash"]
+    assert after["VersionHash"] == settings_hash(after, built_image(project))
+    assert after["VersionHash"] != before["VersionHash"]
     (invocation,) = aws_endpoint.invocations
     assert invocation.payload == {}
     assert 'the PreTraffic hook dropped every table of app"; DROP, then migrated' in run.stdout
@@ -254,13 +254,13 @@ def test_an_update(project: Path, clients: Clients, aws_endpoint: AwsEndpoint) -
 def test_a_new_stack_is_reset_by_bin_deploy(
     project: Path, clients: Clients, aws_endpoint: AwsEndpoint
 ) -> None:
-    run = deploy(project, clients, "fresh", RESET_DATABASE_CONFIRM='app"; DROP')  # hosts unset
+    run = deploy(project, clients, "fresh", RESET_DATABASE='app"; DROP')  # hosts unset
 
     assert run.returncode == 0, run.stdout + run.stderr
     (invocation,) = aws_endpoint.invocations
     assert invocation.payload == {"reset_database": 'app"; DROP'}
     parameters = aws_endpoint.stack("my-django-app-fresh").parameters
-    assert (parameters["ResetDatabase"], parameters["AllowedHosts"]) == ('app"; DROP', "")
+    assert (parameters["ResetDatabase"], parameters["DjangoAllowedHosts"]) == ('app"; DROP', "")
     assert 'every table of app"; DROP is dropped first' in run.stdout
 
 
@@ -269,7 +269,7 @@ def test_migrations_failing_in_the_hook(
 ) -> None:
     before = aws_endpoint.stack("my-django-app-production").parameters
     aws_endpoint.fail_pre_traffic_hook(
-        "MigrationsLogGroup",
+        "ManageLogGroup",
         "  Applying shop.0003_stock...",
         json.dumps({"errorType": "InvocationFailed", "errorMessage": json.dumps(FAILED)}),
     )
@@ -280,18 +280,18 @@ def test_migrations_failing_in_the_hook(
     assert aws_endpoint.invocations == []
     assert aws_endpoint.stack("my-django-app-production").parameters == before
     assert (
-        "==> The migrations function's log since this deploy began\n"
+        "==> The manage function's log since this deploy began\n"
         "  Applying shop.0003_stock...\n"
         "ProgrammingError: boom\n"
         "bin/deploy: the deploy failed and was rolled back; the previous version keeps serving."
     ) in run.stderr
-    assert "RESET_DATABASE_CONFIRM (Deploy workflow: reset_database)" in run.stderr
+    assert "RESET_DATABASE (Deploy workflow: reset_database)" in run.stderr
 
 
 def test_a_hook_failure_whose_log_cannot_be_read(
     project: Path, clients: Clients, aws_endpoint: AwsEndpoint
 ) -> None:
-    aws_endpoint.fail_pre_traffic_hook("MigrationsLogGroup", "never shown")
+    aws_endpoint.fail_pre_traffic_hook("ManageLogGroup", "never shown")
 
     with aws_endpoint.denying("logs:FilterLogEvents") as keys:
         run = deploy(project, clients, "production", DJANGO_LOG_LEVEL="ERROR", **keys)
@@ -300,7 +300,7 @@ def test_a_hook_failure_whose_log_cannot_be_read(
     assert "AccessDenied" in run.stderr
     assert "never shown" not in run.stderr
     assert (
-        "    (could not read it: see the migrations function's log group in CloudWatch)\n"
+        "    (could not read it: see the manage function's log group in CloudWatch)\n"
         "bin/deploy: the deploy failed and was rolled back; the previous version keeps serving."
     ) in run.stderr
 

@@ -1,5 +1,5 @@
 """The PreTraffic hook as Lambda runs it: in the image under the emulator, it invokes the
-migrations function (in the image under the emulator too, on a real Postgres) and reports the
+manage function (in the image under the emulator too, on a real Postgres) and reports the
 outcome to CodeDeploy. Lambda's Invoke and CodeDeploy's API are a stand-in (tests/hook_peers.py):
 no AWS here."""
 
@@ -36,14 +36,14 @@ def hook_peers(functions: dict[str, str]) -> Iterator[HookPeers]:
 def test_the_hook_runs_the_migrations_and_reports_once(
     lambda_image: LambdaImage, outcome: str
 ) -> None:
-    hook_env = lambda_image.environment("MigrateBeforeTraffic", {})
+    hook_env = lambda_image.environment("PreTrafficHook", {})
     with fresh_database() as url:
         database = url if outcome == "Succeeded" else postgres_url("no_such_database")
         with (
-            lambda_image.start("MigrationsFunction", parameters(database)) as migrations,
-            hook_peers({hook_env["MIGRATIONS_FUNCTION"]: migrations.url}) as aws,
+            lambda_image.start("ManageFunction", parameters(database)) as migrations,
+            hook_peers({hook_env["MANAGE_FUNCTION"]: migrations.url}) as aws,
             lambda_image.start(
-                "MigrateBeforeTraffic", {}, {"AWS_ENDPOINT_URL": aws.url, **CREDENTIALS}
+                "PreTrafficHook", {}, {"AWS_ENDPOINT_URL": aws.url, **CREDENTIALS}
             ) as hook,
         ):
             status = hook.invoke(DEPLOYMENT)

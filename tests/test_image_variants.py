@@ -43,7 +43,7 @@ def test_web_and_migrations_answer(variant: tuple[dict[str, str], LambdaImage]) 
     answers, image = variant
     events = generated_events(image.project)
     with fresh_database() as url:
-        with image.start("MigrationsFunction", parameters(url)) as migrations:
+        with image.start("ManageFunction", parameters(url)) as migrations:
             migrated = migrations.invoke({}, timeout=600)
         hosts = events.FUNCTION_URL_HOST
         with image.start("WebFunction", parameters(url, hosts)) as web:

@@ -1,5 +1,5 @@
 """bin/manage-remote with the real AWS CLI v2 against moto, on a stack bin/deploy deployed
-(the migrations function's answers are queued: see tests/aws_endpoint.py)."""
+(the manage function's answers are queued: see tests/aws_endpoint.py)."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def command_result(stdout: str, stderr: str = "", exit_status: int = 0) -> dict:
 
 def sent_payload(endpoint: AwsEndpoint) -> dict:
     (invocation,) = endpoint.invocations
-    assert invocation.function.startswith(f"{STACK}-MigrationsFunction-")
+    assert invocation.function.startswith(f"{STACK}-ManageFunction-")
     assert invocation.qualifier == "live"
     return invocation.payload
 
@@ -180,7 +180,7 @@ def test_the_manage_workflow_splits_the_command_without_expanding_it(
 def test_a_failed_invocation_is_reported(
     project: Path, clients: Clients, aws_endpoint: AwsEndpoint
 ) -> None:
-    (function,) = aws_endpoint.functions(f"{STACK}-MigrationsFunction-")
+    (function,) = aws_endpoint.functions(f"{STACK}-ManageFunction-")
     aws_endpoint.delete_alias(function, "live")
 
     run = manage_remote(project, clients, "check")
@@ -189,6 +189,6 @@ def test_a_failed_invocation_is_reported(
     assert "(ResourceNotFoundException)" in run.stderr
     assert run.stderr.endswith(
         "bin/manage-remote: the invocation did not complete (the AWS CLI's error is above)."
-        " After a timeout the command may still be running: see the migrations function's"
+        " After a timeout the command may still be running: see the manage function's"
         " log in CloudWatch.\n"
     )

@@ -76,7 +76,7 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return bake(tmp_path_factory.mktemp("operations"))
 
 
-def test_schedules_send_their_command_to_the_migrations_function(project: Path) -> None:
+def test_schedules_send_their_command_to_the_manage_function(project: Path) -> None:
     resources = stack_resources(project)
     schedules = of_type(resources, "AWS::Scheduler::Schedule")
 
@@ -87,7 +87,7 @@ def test_schedules_send_their_command_to_the_migrations_function(project: Path) 
         command = json.loads(target["Input"])
         assert command.keys() == {"manage"}
         assert command["manage"] and all(isinstance(part, str) for part in command["manage"])
-        assert target["Arn"] == {"Ref": "MigrationsFunctionAliaslive"}
+        assert target["Arn"] == {"Ref": "ManageFunctionAliaslive"}
         assert "Name" not in properties, "CloudFormation names it: environments never clash"
         role = resources[target["RoleArn"]["Fn::GetAtt"][0]]["Properties"]
         principal = role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"]
@@ -101,13 +101,13 @@ def test_schedules_send_their_command_to_the_migrations_function(project: Path) 
             {
                 "Action": "lambda:InvokeFunction",
                 "Effect": "Allow",
-                "Resource": {"Ref": "MigrationsFunctionAliaslive"},
+                "Resource": {"Ref": "ManageFunctionAliaslive"},
             }
         ]
     (invoke_config,) = [
         config
         for config in of_type(resources, "AWS::Lambda::EventInvokeConfig").values()
-        if config["Properties"]["FunctionName"] == {"Ref": "MigrationsFunction"}
+        if config["Properties"]["FunctionName"] == {"Ref": "ManageFunction"}
     ]
     assert invoke_config["Properties"]["Qualifier"] == "live"
     assert invoke_config["Properties"]["MaximumRetryAttempts"] == 0, "a failure is not rerun"
@@ -132,7 +132,7 @@ def test_alarms_watch_both_functions_and_notify_one_topic(project: Path) -> None
     assert watched == {
         ("WebFunction", "Errors"),
         ("WebFunction", "Throttles"),
-        ("MigrationsFunction", "Errors"),
+        ("ManageFunction", "Errors"),
     }
     assert list(of_type(quiet, "AWS::SNS::Topic")) == ["AlarmTopic"]
     assert of_type(quiet, "AWS::SNS::Subscription") == {}
@@ -159,7 +159,7 @@ def test_database_guardrails_are_off_until_given(project: Path) -> None:
         assert "VpcConfig" not in properties
     web, migrations = (
         guarded["WebFunction"]["Properties"],
-        guarded["MigrationsFunction"]["Properties"],
+        guarded["ManageFunction"]["Properties"],
     )
     assert web["ReservedConcurrentExecutions"] == {"Ref": "WebReservedConcurrency"}
     assert "ReservedConcurrentExecutions" not in migrations
@@ -170,4 +170,4 @@ def test_database_guardrails_are_off_until_given(project: Path) -> None:
         for name, function in of_type(guarded, "AWS::Lambda::Function").items()
         if "VpcConfig" in function["Properties"]
     }
-    assert in_vpc == {"WebFunction", "MigrationsFunction"}, "only the two that use the database"
+    assert in_vpc == {"WebFunction", "ManageFunction"}, "only the two that use the database"

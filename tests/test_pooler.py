@@ -1,5 +1,5 @@
 """A DATABASE_URL through a transaction pooler (a real PgBouncer in transaction mode): the
-Lambda settings keep to what such a pooler can carry, and the migrations function goes
+Lambda settings keep to what such a pooler can carry, and the manage function goes
 around it when DATABASE_DIRECT_URL is given."""
 
 from __future__ import annotations
@@ -69,12 +69,12 @@ def test_migrations_go_around_the_pooler(
     pooled = parameters(pooler.format(name))
 
     with lambda_image.start(
-        "MigrationsFunction", {**pooled, "DatabaseDirectUrl": direct_url}
+        "ManageFunction", {**pooled, "DatabaseDirectUrl": direct_url}
     ) as function:
         migrated = function.invoke({})
     through_the_pooler_before = server_connections(pooler, name)
     # The control: without a direct URL the same function's queries go through the pooler.
-    with lambda_image.start("MigrationsFunction", pooled) as function:
+    with lambda_image.start("ManageFunction", pooled) as function:
         shown = function.invoke({"manage": ["showmigrations", "auth"]})
 
     assert migrated.kind == "response", migrated.body

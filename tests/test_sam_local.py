@@ -101,11 +101,11 @@ def test_web(lambda_image: LambdaImage, network: str) -> None:
 
 
 def test_migrations(lambda_image: LambdaImage, network: str) -> None:
-    migrated = answer(sam_local_invoke(lambda_image, "MigrationsFunction", {}, network))
+    migrated = answer(sam_local_invoke(lambda_image, "ManageFunction", {}, network))
     shown = answer(
         sam_local_invoke(
             lambda_image,
-            "MigrationsFunction",
+            "ManageFunction",
             {"manage": ["showmigrations", "users"]},
             network,
         )
@@ -123,11 +123,11 @@ def test_hook(lambda_image: LambdaImage, network: str) -> None:
     path under the emulator)."""
     deployment = {"DeploymentId": "d-EXAMPLE123", "LifecycleEventHookExecutionId": "example"}
 
-    result = sam_local_invoke(lambda_image, "MigrateBeforeTraffic", deployment, network)
+    result = sam_local_invoke(lambda_image, "PreTrafficHook", deployment, network)
 
     error = answer(result)
 
-    assert "Invoking MigrationsFunction.Alias with {}" in result.stderr
+    assert "Invoking ManageFunction.Alias with {}" in result.stderr
     assert "Could not run the migrations: Could not connect to the endpoint URL" in result.stderr
     assert error["errorType"] == "EndpointConnectionError"
     assert "codedeploy" in error["errorMessage"], "then it tried to report"

@@ -13,20 +13,20 @@ from tests.helpers import bake, translate_sam_template
 SETTINGS = {
     "DjangoSecretKey": "s" * 50,
     "DatabaseUrl": "postgres://app:password@db.example.com:5432/app",
-    "AllowedHosts": "",
-    "LogLevel": "INFO",
+    "DjangoAllowedHosts": "",
+    "DjangoLogLevel": "INFO",
     "ResetDatabase": "",
 }
 CHANGED = {
     "DjangoSecretKey": "t" * 50,
     "DatabaseUrl": "postgres://app:rotated@db.example.com:5432/app",
-    "AllowedHosts": "www.example.com",
-    "LogLevel": "DEBUG",
+    "DjangoAllowedHosts": "www.example.com",
+    "DjangoLogLevel": "DEBUG",
     "ResetDatabase": "app",
 }
 IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/my-django-app-production:webfunction-1"
 # The functions whose "live" alias serves the new settings.
-PUBLISHED = ["WebFunction", "MigrationsFunction"]
+PUBLISHED = ["WebFunction", "ManageFunction"]
 
 
 @pytest.fixture(scope="module")
@@ -35,12 +35,12 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def settings_hash(settings: dict[str, str], image: str) -> str:
-    """What bin/deploy passes as SettingsHash: a digest of the image and every setting."""
+    """What bin/deploy passes as VersionHash: a digest of the image and every setting."""
     return hashlib.sha256(json.dumps([image, settings], sort_keys=True).encode()).hexdigest()
 
 
 def deploy(project: Path, settings: dict[str, str], image: str = IMAGE) -> dict:
-    parameters = settings | {"SettingsHash": settings_hash(settings, image)}
+    parameters = settings | {"VersionHash": settings_hash(settings, image)}
     return translate_sam_template(project, parameters, image_uri=image)
 
 
@@ -73,12 +73,12 @@ def test_a_changed_setting_publishes_new_versions(project: Path, setting: str) -
         description = after["Resources"][function]["Properties"]["Description"]
         assert description.endswith(settings_hash(SETTINGS | {setting: CHANGED[setting]}, IMAGE))
     hook = after["Resources"]["WebFunctionAliaslive"]["UpdatePolicy"]["CodeDeployLambdaAliasUpdate"]
-    assert hook["BeforeAllowTrafficHook"] == {"Ref": "MigrateBeforeTraffic"}
+    assert hook["BeforeAllowTrafficHook"] == {"Ref": "PreTrafficHook"}
 
 
 def test_the_hash_alone_names_the_version(project: Path) -> None:
     """Why bin/deploy must hash the image too: the transform ignores the image URI then."""
-    parameters = SETTINGS | {"SettingsHash": "0" * 64}
+    parameters = SETTINGS | {"VersionHash": "0" * 64}
     one = translate_sam_template(project, parameters, image_uri=IMAGE)
     other = translate_sam_template(project, parameters, image_uri=IMAGE.replace("-1", "-2"))
 
@@ -88,14 +88,14 @@ def test_the_hash_alone_names_the_version(project: Path) -> None:
 
 def test_the_hook_gets_the_reset(project: Path) -> None:
     template = translate_sam_template(project, SETTINGS | {"ResetDatabase": "app"})
-    hook = template["Resources"]["MigrateBeforeTraffic"]["Properties"]
+    hook = template["Resources"]["PreTrafficHook"]["Properties"]
 
     assert hook["Environment"]["Variables"]["RESET_DATABASE"] == {"Ref": "ResetDatabase"}
     assert hook["PackageType"] == "Image"
     assert hook["ImageConfig"] == {"Command": ["config.pre_traffic_hook.handler"]}
-    assert hook["LoggingConfig"]["LogGroup"] == {"Ref": "HookLogGroup"}
-    assert template["Resources"]["HookLogGroup"]["Properties"]["RetentionInDays"] == 30
+    assert hook["LoggingConfig"]["LogGroup"] == {"Ref": "PreTrafficHookLogGroup"}
+    assert template["Resources"]["PreTrafficHookLogGroup"]["Properties"]["RetentionInDays"] == 30
     # CodeDeploy invokes the hook's $LATEST; no retry may run a reset twice.
-    retries = template["Resources"]["HookInvokeConfig"]["Properties"]
-    assert retries["FunctionName"] == {"Ref": "MigrateBeforeTraffic"}
+    retries = template["Resources"]["PreTrafficHookInvokeConfig"]["Properties"]
+    assert retries["FunctionName"] == {"Ref": "PreTrafficHook"}
     assert (retries["Qualifier"], retries["MaximumRetryAttempts"]) == ("$LATEST", 0)

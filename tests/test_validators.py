@@ -159,7 +159,7 @@ def test_architecture_is_consistent(tmp_path: Path, architecture: str) -> None:
 
     template = load_sam_template(project)
     assert template["Globals"]["Function"]["Architectures"] == [architecture]
-    for function in ["WebFunction", "MigrationsFunction"]:
+    for function in ["WebFunction", "ManageFunction"]:
         tag = template["Resources"][function]["Metadata"]["DockerTag"]
         assert tag.endswith(f"-{architecture}")
     deploy = yaml.safe_load((project / ".github" / "workflows" / "deploy.yml").read_text())
@@ -183,8 +183,8 @@ def test_one_image_three_functions(tmp_path: Path) -> None:
     template = load_sam_template(project)
     resources = template["Resources"]
     web = resources["WebFunction"]
-    migrations = resources["MigrationsFunction"]
-    hook = resources["MigrateBeforeTraffic"]
+    migrations = resources["ManageFunction"]
+    hook = resources["PreTrafficHook"]
 
     assert web["Metadata"] == migrations["Metadata"] == hook["Metadata"], "one image"
     assert hook["Properties"]["ImageConfig"] == {"Command": ["config.pre_traffic_hook.handler"]}
@@ -192,7 +192,7 @@ def test_one_image_three_functions(tmp_path: Path) -> None:
     assert web["Properties"]["FunctionUrlConfig"] == {"AuthType": "NONE"}
     assert "FunctionUrlConfig" not in migrations["Properties"]
     assert migrations["Properties"]["ImageConfig"] == {
-        "Command": ["config.migrations_function.handler"]
+        "Command": ["config.manage_function.handler"]
     }, "the image's own entrypoint: nothing runs before the runtime client asks for an event"
     assert (project / "bin" / "lambda-migrate").stat().st_mode & 0o111
     dockerfile = (project / "Dockerfile").read_text()
@@ -203,11 +203,11 @@ def test_one_image_three_functions(tmp_path: Path) -> None:
     assert template["Globals"]["Function"]["AutoPublishAlias"] == "live"
     assert template["Globals"]["Function"]["LoggingConfig"] == {"LogFormat": "JSON"}
     hooks = web["Properties"]["DeploymentPreference"]["Hooks"]
-    assert hooks == {"PreTraffic": {"!Ref": "MigrateBeforeTraffic"}}
+    assert hooks == {"PreTraffic": {"!Ref": "PreTrafficHook"}}
     assert set(template["Outputs"]) == {
         "FunctionUrl",
         "WebFunctionName",
-        "MigrationsFunctionName",
+        "ManageFunctionName",
         "AlarmTopicArn",
         "MediaBucketName",
     }

@@ -1,7 +1,7 @@
 """CodeDeploy's PreTraffic hook: migrate before a new version of the web function takes traffic.
 
-The image's third function (template.yaml, MigrateBeforeTraffic). CodeDeploy invokes it with
-the deployment's ids; it invokes the migrations function's new version and reports the outcome
+The image's third function (template.yaml, PreTrafficHook). CodeDeploy invokes it with
+the deployment's ids; it invokes the manage function's new version and reports the outcome
 back exactly once: Succeeded moves the "live" alias, Failed rolls the deploy back while the
 old version keeps serving. A hook that never reports leaves the deploy waiting for an hour.
 
@@ -34,12 +34,12 @@ def migrations_event() -> dict[str, str]:
 
 
 def run_migrations(lambda_client: BaseClient) -> str:
-    """Invoke the migrations function and print its answer; the status for CodeDeploy."""
+    """Invoke the manage function and print its answer; the status for CodeDeploy."""
     event = migrations_event()
-    print(f"Invoking {os.environ['MIGRATIONS_FUNCTION']} with {json.dumps(event)}")
+    print(f"Invoking {os.environ['MANAGE_FUNCTION']} with {json.dumps(event)}")
     try:
         response = lambda_client.invoke(
-            FunctionName=os.environ["MIGRATIONS_FUNCTION"],
+            FunctionName=os.environ["MANAGE_FUNCTION"],
             Payload=json.dumps(event).encode(),
         )
         print(response["Payload"].read().decode())

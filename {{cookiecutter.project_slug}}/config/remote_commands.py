@@ -1,4 +1,4 @@
-"""Management commands on Lambda, for whoever may invoke the migrations function.
+"""Management commands on Lambda, for whoever may invoke the manage function.
 
 An invocation {"manage": ["showmigrations", "--plan"]} runs that command in-process and
 returns a Result: {"command": [...], "exit_status": 0, "stdout": "...", "stderr": "..."}. Any

@@ -10,7 +10,7 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from django.test import override_settings
 
-import config.migrations_function
+import config.manage_function
 import config.settings.test
 from config.web_function import Handler, make_handler
 from tests.environment import LAMBDA_ENVIRONMENT, load_lambda_settings, settings_in
@@ -78,4 +78,4 @@ def lambda_handler(lambda_settings) -> Iterator[Handler]:
 def keep_test_connection(monkeypatch: pytest.MonkeyPatch) -> None:
     """The migrations handler keeps the test database's connection open, as Django's test
     client does with request signals; on Lambda it closes stale connections."""
-    monkeypatch.setattr(config.migrations_function, "close_old_connections", lambda: None)
+    monkeypatch.setattr(config.manage_function, "close_old_connections", lambda: None)

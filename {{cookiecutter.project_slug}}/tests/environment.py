@@ -12,7 +12,7 @@ LAMBDA_ENVIRONMENT = {
     "DJANGO_SECRET_KEY": "lambda-tests-only-0f8c2b6e9d4a7f1c3e5b8d0a2c4e6f8a1b3d5f7",
     # Parsed, never connected to: the tests keep pytest-django's test database.
     "DATABASE_URL": "postgres://app:password@db.internal.example:5432/app",
-    # template.yaml's MediaBucket, and its FromEmail parameter once email is set up.
+    # template.yaml's MediaBucket, and its DjangoDefaultFromEmail parameter once email is set up.
     "DJANGO_MEDIA_BUCKET": "app-media",
     "DJANGO_DEFAULT_FROM_EMAIL": "noreply@example.com",
 }

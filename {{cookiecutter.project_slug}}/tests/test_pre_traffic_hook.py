@@ -19,7 +19,7 @@ from botocore.stub import Stubber
 from config import pre_traffic_hook
 from tests.environment import LAMBDA_ENVIRONMENT
 
-MIGRATIONS_FUNCTION = "my-app-production-MigrationsFunction-AbC123:live"
+MANAGE_FUNCTION = "my-app-production-ManageFunction-AbC123:live"
 EVENT = {"DeploymentId": "d-EXAMPLE11", "LifecycleEventHookExecutionId": "hook-execution-1"}
 
 
@@ -66,7 +66,7 @@ class AWS:
     ) -> None:
         body = json.dumps(payload).encode()
         response = {"StatusCode": 200, "Payload": StreamingBody(io.BytesIO(body), len(body))}
-        expected = {"FunctionName": MIGRATIONS_FUNCTION, "Payload": json.dumps(event).encode()}
+        expected = {"FunctionName": MANAGE_FUNCTION, "Payload": json.dumps(event).encode()}
         self.setup["lambda"] = stubbed("invoke", response | extra, expected)
 
     def reports(self, status: str) -> None:
@@ -89,7 +89,7 @@ class AWS:
 
 @pytest.fixture
 def aws(monkeypatch: pytest.MonkeyPatch) -> AWS:
-    monkeypatch.setenv("MIGRATIONS_FUNCTION", MIGRATIONS_FUNCTION)
+    monkeypatch.setenv("MANAGE_FUNCTION", MANAGE_FUNCTION)
     monkeypatch.delenv("RESET_DATABASE", raising=False)
     fake = AWS()
     monkeypatch.setattr(pre_traffic_hook.boto3, "client", fake.client)

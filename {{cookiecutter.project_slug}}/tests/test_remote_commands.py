@@ -1,4 +1,4 @@
-"""Management commands through the migrations function's handler."""
+"""Management commands through the manage function's handler."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
 
-from config.migrations_function import handler
+from config.manage_function import handler
 from config.remote_commands import InvocationFailed
 from users.models import User
 

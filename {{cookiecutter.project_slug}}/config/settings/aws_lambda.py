@@ -185,7 +185,7 @@ if ADMINS and not SERVER_EMAIL:
     )
 
 # Management commands that bin/manage-remote and the Manage workflow may run on Lambda, in the
-# migrations function (only callers allowed to invoke it can ask). Add your own commands here.
+# manage function (only callers allowed to invoke it can ask). Add your own commands here.
 REMOTE_MANAGEMENT_COMMANDS = [
     "check",
     "createsuperuser",

@@ -1,4 +1,4 @@
-"""The migrations function's handler: migrations, resets and what it refuses."""
+"""The manage function's handler: migrations, resets and what it refuses."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.db import connection
 
-from config.migrations_function import handler
+from config.manage_function import handler
 from config.remote_commands import InvocationFailed
 from tests.events import function_url_event
 

@@ -1,6 +1,6 @@
-"""The migrations function's handler.
+"""The manage function's handler.
 
-The function is the web function's image with `config.migrations_function.handler` as its
+The function is the web function's image with `config.manage_function.handler` as its
 command (template.yaml). Importing this module sets up Django and touches no database: on a
 cold start nothing happens before the runtime client asks for the first event, and the
 migrations run inside the invocation, under the function's timeout rather than Lambda's

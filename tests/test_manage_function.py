@@ -1,4 +1,4 @@
-"""The migrations function as Lambda runs it: the built image with template.yaml's command, in
+"""The manage function as Lambda runs it: the built image with template.yaml's command, in
 Lambda's sandbox under the Runtime Interface Emulator, a real Postgres database."""
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ PASSWORD = "a long and unusual passphrase"
 
 
 @contextmanager
-def migrations_function(image: LambdaImage, database_url: str) -> Iterator[Function]:
-    with image.start("MigrationsFunction", parameters(database_url)) as function:
+def manage_function(image: LambdaImage, database_url: str) -> Iterator[Function]:
+    with image.start("ManageFunction", parameters(database_url)) as function:
         yield function
 
 
@@ -64,7 +64,7 @@ def shared_database() -> Iterator[str]:
 @pytest.fixture(scope="module")
 def function(lambda_image: LambdaImage, shared_database: str) -> Iterator[Function]:
     """One warm function, migrated, for the scenarios that leave the schema as they found it."""
-    with migrations_function(lambda_image, shared_database) as function:
+    with manage_function(lambda_image, shared_database) as function:
         ok(function.invoke({}))
         yield function
 
@@ -72,7 +72,7 @@ def function(lambda_image: LambdaImage, shared_database: str) -> Iterator[Functi
 def test_nothing_is_migrated_before_the_first_invocation(
     lambda_image: LambdaImage, database_url: str
 ) -> None:
-    with migrations_function(lambda_image, database_url) as function:
+    with manage_function(lambda_image, database_url) as function:
         before = tables(database_url)
         shown = ok(function.invoke({"manage": ["showmigrations", "auth"]}))
         after_command = tables(database_url)
@@ -95,9 +95,9 @@ def test_the_migration_script_runs_by_hand_in_the_image(
 ) -> None:
     """`docker run --entrypoint bin/lambda-migrate IMAGE` (the README's way), executable
     although the checkout left it 644 (conftest): the Dockerfile makes it so."""
-    env = lambda_image.environment("MigrationsFunction", parameters(database_url))
+    env = lambda_image.environment("ManageFunction", parameters(database_url))
 
-    migrated = lambda_image.run("MigrationsFunction", ["bin/lambda-migrate"], env, check=False)
+    migrated = lambda_image.run("ManageFunction", ["bin/lambda-migrate"], env, check=False)
 
     assert migrated.returncode == 0, migrated.stdout + migrated.stderr
     assert "Applying auth.0001_initial... OK" in migrated.stdout
@@ -107,8 +107,8 @@ def test_the_migration_script_runs_by_hand_in_the_image(
 def test_two_runs_at_once_queue_on_the_lock(lambda_image: LambdaImage, database_url: str) -> None:
     """The migrations and a plain `migrate` command, at once, in two execution environments."""
     with (
-        migrations_function(lambda_image, database_url) as one,
-        migrations_function(lambda_image, database_url) as other,
+        manage_function(lambda_image, database_url) as one,
+        manage_function(lambda_image, database_url) as other,
     ):
         pushed = [one.push({}), other.push({"manage": ["migrate"]})]
         results = [one.result(pushed[0]), other.result(pushed[1])]
@@ -122,7 +122,7 @@ def test_two_runs_at_once_queue_on_the_lock(lambda_image: LambdaImage, database_
 
 def test_reset_needs_the_database_name(lambda_image: LambdaImage, database_url: str) -> None:
     database = database_url.rsplit("/", 1)[1]
-    with migrations_function(lambda_image, database_url) as function:
+    with manage_function(lambda_image, database_url) as function:
         ok(function.invoke({}))
         with psycopg.connect(database_url) as connection:
             connection.execute("INSERT INTO auth_group (name) VALUES ('kept')")
@@ -162,7 +162,7 @@ def test_a_broken_migration_fails_the_invocation_with_its_error(
         }
     )
 
-    with migrations_function(broken, database_url) as function:
+    with manage_function(broken, database_url) as function:
         result = failed(function.invoke({}))
         again = failed(function.invoke({}))
 
@@ -264,7 +264,7 @@ def test_the_shipped_schedules_commands_run_and_pass(
 ) -> None:
     """Each ScheduleV2 event's Input, as EventBridge Scheduler sends it: the deployed settings
     draw no `check --deploy` warning, so the daily check stays quiet until one appears."""
-    events = lambda_image.template["Resources"]["MigrationsFunction"]["Properties"]["Events"]
+    events = lambda_image.template["Resources"]["ManageFunction"]["Properties"]["Events"]
     inputs = {
         name: json.loads(event["Properties"]["Input"])
         for name, event in events.items()
@@ -297,7 +297,7 @@ def test_a_failing_command_reports_failure_with_its_output(function: Function) -
 def test_web_requests_cannot_run_commands(
     lambda_image: LambdaImage, function: Function, shared_database: str, events: ModuleType
 ) -> None:
-    """The web function (the one with a URL) has no such path, and the migrations function
+    """The web function (the one with a URL) has no such path, and the manage function
     (the one that has it) answers no web request."""
     with lambda_image.start("WebFunction", parameters(shared_database)) as web:
         through_url = web.invoke({"manage": ["showmigrations"]})
@@ -313,7 +313,7 @@ def test_a_database_that_never_answers_fails_clearly(lambda_image: LambdaImage) 
     ends the wait, not Lambda's timeout."""
     with (
         silent_database() as url,
-        migrations_function(lambda_image, f"{url}?connect_timeout=1") as function,
+        manage_function(lambda_image, f"{url}?connect_timeout=1") as function,
     ):
         result = failed(function.invoke({}, timeout=30))
 
