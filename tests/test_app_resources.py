@@ -110,18 +110,30 @@ def test_functions_send_only_as_the_configured_sender(resources: dict, function:
 
 
 @pytest.mark.parametrize(
-    ("value", "allowed"),
+    ("parameter", "value", "allowed"),
     [
-        ("", True),
-        ("noreply@example.com", True),
-        ("Site <noreply@example.com>", False),
-        ("a@example.com,b@example.com", False),
-        ("noreply", False),
+        ("DjangoDefaultFromEmail", "", True),
+        ("DjangoDefaultFromEmail", "noreply@example.com", True),
+        ("DjangoDefaultFromEmail", "Site <noreply@example.com>", False),
+        ("DjangoDefaultFromEmail", "a@example.com,b@example.com", False),
+        ("DjangoDefaultFromEmail", "noreply", False),
+        ("DjangoAdmins", "", True),
+        ("DjangoAdmins", "ops@example.com", True),
+        ("DjangoAdmins", "Ops Team <ops@example.com>, dev@example.com", True),
+        ("DjangoAdmins", "ops@example.com dev@example.com", False),
+        ("DjangoAdmins", "Ops Team", False),
+        ("DjangoAllowedHosts", "", True),
+        ("DjangoAllowedHosts", "www.example.com, .example.org", True),
+        ("DjangoAllowedHosts", "https://www.example.com", False),
+        ("DjangoAllowedHosts", "www.example.com:443", False),
+        ("DjangoAllowedHosts", "*", False),
     ],
 )
-def test_from_email_is_one_bare_address_or_nothing(project: Path, value: str, allowed: bool):
-    """CloudFormation matches AllowedPattern against the whole value."""
-    parameter = load_sam_template(project)["Parameters"]["DjangoDefaultFromEmail"]
+def test_addresses_and_hosts_are_refused_before_deploying(
+    project: Path, parameter: str, value: str, allowed: bool
+) -> None:
+    """CloudFormation matches AllowedPattern against the whole value, before changing anything."""
+    declared = load_sam_template(project)["Parameters"][parameter]
 
-    assert parameter["Default"] == ""
-    assert bool(re.fullmatch(parameter["AllowedPattern"], value)) is allowed
+    assert declared["Default"] == ""
+    assert bool(re.fullmatch(declared["AllowedPattern"], value)) is allowed

@@ -206,7 +206,6 @@ def test_one_image_three_functions(tmp_path: Path) -> None:
     assert hooks == {"PreTraffic": {"!Ref": "PreTrafficHook"}}
     assert set(template["Outputs"]) == {
         "FunctionUrl",
-        "WebFunctionName",
         "ManageFunctionName",
         "AlarmTopicArn",
         "MediaBucketName",
