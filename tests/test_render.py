@@ -265,7 +265,7 @@ def test_region(tmp_path: Path) -> None:
     project = bake(tmp_path, aws_region="eu-west-1")
 
     settings = (project / "config" / "settings" / "aws_lambda.py").read_text()
-    assert 'AWS_REGION = os.environ.get("AWS_REGION", "eu-west-1")' in settings
+    assert 'AWS_REGION = env("AWS_REGION", default="eu-west-1")' in settings
     assert python_string_constant(project / "tests" / "events.py", "REGION") == "eu-west-1"
     assert "region `eu-west-1`" in (project / "README.md").read_text()
 

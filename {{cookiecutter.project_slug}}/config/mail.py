@@ -16,7 +16,7 @@ class EmailBackend(AmazonSESBackend):
     def __init__(self, **kwargs: Any) -> None:
         if not settings.DEFAULT_FROM_EMAIL:
             raise ImproperlyConfigured(
-                "Email is not set up: set the DjangoDefaultFromEmail parameter (DJANGO_DEFAULT_FROM_EMAIL) "
-                "to an address SES has verified, e.g. noreply@example.com."
+                "Email is not set up: set the DjangoDefaultFromEmail parameter "
+                "(DJANGO_DEFAULT_FROM_EMAIL) to an address SES verified, e.g. noreply@example.com."
             )
         super().__init__(**kwargs)

@@ -1,13 +1,13 @@
 """Settings for pytest. The Lambda settings are tested through the lambda_settings fixture."""
 
-import dj_database_url
+import environ
 
 from .base import *  # noqa: F403
 
 SECRET_KEY = "test-only-secret-key-used-by-nothing-but-the-test-suite"
 
 # SQLite in memory unless DATABASE_URL points at Postgres (the devcontainer and CI set it).
-DATABASES = {"default": dj_database_url.config(default="sqlite://:memory:")}
+DATABASES = {"default": environ.Env().db("DATABASE_URL", default="sqlite://:memory:")}
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
