@@ -108,6 +108,7 @@ class Bench:
         run([self.python, "-m", "compileall", "-q", *modules], self.project, self.env)
         self.no_pyc_dir.mkdir()
         exec((self.project / "tests" / "events.py").read_text(), self.events)
+        exec((HANDLERS / "rest_api_event.py").read_text(), self.events)  # for Zappa's handler
         # The image's own environment, its paths read as the project's.
         self.image_env = {}
         for variable in self.image.config("WebFunction")["Env"]:
@@ -272,6 +273,7 @@ from apig_wsgi import get_environ_v2
 sys.path.insert(0, ".")
 events = {{}}
 exec(open("tests/events.py").read(), events)
+exec(open("rest_api_event.py").read(), events)
 module, _, name = "{handler}".rpartition(".")
 handler = getattr(importlib.import_module(module), name)
 from django.core.wsgi import get_wsgi_application

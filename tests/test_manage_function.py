@@ -304,7 +304,7 @@ def test_web_requests_cannot_run_commands(
     http_event = failed(function.invoke(events.function_url_event(path="/")))
 
     assert through_url.kind == "error"
-    assert through_url.body["errorType"] == "InvalidEvent"
+    assert through_url.body["errorType"] == "KeyError"
     assert http_event["stderr"].endswith("not web requests.\n")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -33,10 +34,10 @@ class Response:
     body: bytes
 
 
-def request(url: str, data: bytes | None = None) -> Response:
+def request(url: str, data: bytes | None = None, headers: dict[str, str] | None = None) -> Response:
     opener = urllib.request.build_opener(NoRedirects)
     try:
-        with opener.open(urllib.request.Request(url, data=data), timeout=30) as response:
+        with opener.open(urllib.request.Request(url, data, headers or {}), timeout=30) as response:
             return Response(response.status, response.headers, response.read())
     except urllib.error.HTTPError as error:
         with error:
@@ -54,6 +55,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('db') / 'db.sqlite3'}",
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    migrate = [sys.executable, "manage.py", "migrate", "-v0"]
+    subprocess.run(migrate, cwd=PROJECT_DIR, env=env, check=True)
     process = subprocess.Popen(
         [sys.executable, "bin/serve-lambda", str(port)],
         cwd=PROJECT_DIR,
@@ -81,18 +84,6 @@ def test_home_page(server: str) -> None:
     assert response.headers["Strict-Transport-Security"] == "max-age=3600; includeSubDomains"
 
 
-def test_static_files_with_cache_headers(server: str) -> None:
-    home = request(f"{server}/").body.decode()
-    css = home.split('rel="stylesheet" href="', 1)[1].split('"', 1)[0]
-
-    response = request(server + css)
-
-    assert response.status == 200
-    assert response.headers["Content-Type"] == 'text/css; charset="utf-8"'
-    assert response.headers["Cache-Control"] == "max-age=315360000, public, immutable"
-    assert b"font-family" in response.body
-
-
 def test_binary_body(server: str) -> None:
     home = request(f"{server}/").body.decode()
     logo = home.split('<img src="', 1)[1].split('"', 1)[0]
@@ -104,14 +95,21 @@ def test_binary_body(server: str) -> None:
     assert response.body == source.read_bytes()
 
 
-def test_cookies_are_secure_and_separate(server: str) -> None:
-    response = request(f"{server}/admin/login/")
+def test_a_form_posted_from_this_server_passes_the_csrf_check(server: str) -> None:
+    """The Origin is http://, the request https:// for Django: serve-lambda makes it https://."""
+    page = request(f"{server}/admin/login/")
+    (cookie,) = page.headers.get_all("Set-Cookie")
+    assert re.match(r"csrftoken=\w+; expires=.*; Path=/; SameSite=Lax; Secure$", cookie), cookie
+    token = re.search(rb'name="csrfmiddlewaretoken" value="(\w+)"', page.body).group(1)
+
+    response = request(
+        f"{server}/admin/login/",
+        data=b"csrfmiddlewaretoken=" + token + b"&username=nobody&password=wrong",
+        headers={"Cookie": cookie.split(";")[0], "Origin": server},
+    )
 
     assert response.status == 200
-    (cookie,) = response.headers.get_all("Set-Cookie")
-    assert cookie.startswith("csrftoken=")
-    assert "; Secure" in cookie
-    assert "; SameSite=Lax" in cookie
+    assert b"Please enter the correct username and password" in response.body
 
 
 def test_redirect_stays_relative(server: str) -> None:
@@ -122,23 +120,10 @@ def test_redirect_stays_relative(server: str) -> None:
 
 
 def test_unknown_host_is_refused(server: str) -> None:
-    port = server.rsplit(":", 1)[1]
-    with socket.create_connection(("127.0.0.1", int(port))) as sock:
-        sock.sendall(b"GET / HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n")
-        reply = b""
-        while chunk := sock.recv(65536):
-            reply += chunk
-
-    assert reply.startswith(b"HTTP/1.0 400 ")
+    assert request(f"{server}/", headers={"Host": "evil.example"}).status == 400
 
 
 def test_body_over_lambdas_limit_is_refused(server: str) -> None:
     response = request(f"{server}/", data=b"x" * (6 * 1024 * 1024 + 1))
 
     assert response.status == 413
-
-
-def test_post_without_csrf_token_is_forbidden(server: str) -> None:
-    response = request(f"{server}/admin/login/", data=b"username=a&password=b")
-
-    assert response.status == 403
