@@ -32,7 +32,6 @@ WSGI_APPLICATION = "config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -60,13 +59,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # uses the same engine so it behaves like Lambda. Signed, not encrypted: keep secrets out of
 # request.session.
 SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
-SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SAMESITE = "Lax"
 
-LANGUAGE_CODE = "en-us"
-TIME_ZONE = "UTC"
-USE_I18N = True
-USE_TZ = True
+TIME_ZONE = "UTC"  # Django's default is America/Chicago
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
