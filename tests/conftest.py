@@ -19,8 +19,6 @@ def lambda_image(tmp_path_factory: pytest.TempPathFactory) -> LambdaImage:
     docker_available()
     sam = sam_cli()
     project = bake(tmp_path_factory.mktemp("image"), architecture="x86_64")
-    # As a checkout on Windows leaves it: the Dockerfile must make the entrypoint executable.
-    (project / "bin" / "lambda-migrate").chmod(0o644)
     stand_ins.ensure("python:3.13-slim-trixie")
     sam_build(project, sam)
     return LambdaImage(project, sam)

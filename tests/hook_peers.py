@@ -1,18 +1,12 @@
 """STAND-IN for the two AWS APIs the PreTraffic hook calls, since no AWS can be reached here:
 Lambda's Invoke, passed on to a function running under the Runtime Interface Emulator (its
 answer, marked with X-Amz-Function-Error when the function failed, as Lambda marks it), and
-CodeDeploy's PutLifecycleEventHookExecutionStatus, recorded and printed as a JSON line.
-
-The standard library only, so that it also runs as a script in a container beside
-`sam local invoke`'s:
-
-    python hook_peers.py PORT FUNCTION_NAME=EMULATOR_INVOCATIONS_URL ...
+CodeDeploy's PutLifecycleEventHookExecutionStatus, recorded.
 """
 
 from __future__ import annotations
 
 import json
-import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.request import Request, urlopen
 
@@ -55,7 +49,6 @@ class Handler(BaseHTTPRequestHandler):
         elif self.headers.get("X-Amz-Target") == REPORT_TARGET:
             report = json.loads(body)
             self.server.reports.append(report)
-            print(json.dumps(report), flush=True)
             self.reply(json.dumps({"lifecycleEventHookExecutionId": "recorded"}).encode())
         else:
             self.send_error(404, f"not an API this stand-in serves: {self.path}")
@@ -70,9 +63,3 @@ class Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:
         pass
-
-
-if __name__ == "__main__":
-    port, *mappings = sys.argv[1:]
-    functions = dict(mapping.split("=", 1) for mapping in mappings)
-    HookPeers(("0.0.0.0", int(port)), functions).serve_forever()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,24 +32,3 @@ def tables(database_url: str) -> set[str]:
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
         ).fetchall()
     return {row[0] for row in rows}
-
-
-@contextmanager
-def silent_database() -> Iterator[str]:
-    """A DATABASE_URL whose host accepts connections and never answers."""
-    with socket.create_server(("127.0.0.1", 0)) as server:
-        held: list[socket.socket] = []
-
-        def accept() -> None:
-            while True:
-                try:
-                    held.append(server.accept()[0])
-                except OSError:  # the server closed
-                    return
-
-        threading.Thread(target=accept, daemon=True).start()
-        try:
-            yield f"postgres://app:password@127.0.0.1:{server.getsockname()[1]}/app"
-        finally:
-            for connection in held:
-                connection.close()

@@ -38,7 +38,6 @@ EXPECTED_FILES = [
     "docs/lambda.md",
     "docs/users-uploads-email.md",
     "bin/deploy",
-    "bin/lambda-migrate",
     "bin/manage-remote",
     "bin/serve-lambda",
     "bin/setup",
@@ -46,7 +45,6 @@ EXPECTED_FILES = [
     "config/mail.py",
     "config/media.py",
     "config/web_function.py",
-    "config/remote_commands.py",
     "config/manage_function.py",
     "config/pre_traffic_hook.py",
     "config/settings/__init__.py",
@@ -69,7 +67,6 @@ EXPECTED_FILES = [
     "tests/test_email.py",
     "tests/test_media.py",
     "tests/test_web_function.py",
-    "tests/test_remote_commands.py",
     "tests/test_manage_function.py",
     "tests/test_pre_traffic_hook.py",
     "tests/test_serve_lambda.py",
@@ -174,7 +171,6 @@ def test_readme_lists_files_that_exist(tmp_path: Path, slug: str) -> None:
 def test_scripts_are_executable(default_project: Path) -> None:
     for script in [
         "bin/deploy",
-        "bin/lambda-migrate",
         "bin/serve-lambda",
         "bin/setup",
         "manage.py",
@@ -387,5 +383,5 @@ def test_a_checkout_that_converts_line_endings_keeps_the_scripts_lf(tmp_path: Pa
     clone = tmp_path / "windows-clone"
     run(["git", "clone", "-q", "-c", "core.autocrlf=true", str(project), str(clone)], tmp_path)
 
-    for name in ["bin/lambda-migrate", "bin/deploy", "bin/setup", "Dockerfile", "template.yaml"]:
+    for name in ["bin/deploy", "bin/setup", "Dockerfile", "template.yaml"]:
         assert b"\r\n" not in (clone / name).read_bytes(), name

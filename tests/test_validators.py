@@ -51,7 +51,6 @@ def test_shellcheck(project: Path) -> None:
     shell_scripts = [path for path in scripts if path.read_text().startswith("#!/usr/bin/env bash")]
     assert {path.name for path in shell_scripts} == {
         "deploy",
-        "lambda-migrate",
         "manage-remote",
         "setup",
     }
@@ -194,7 +193,6 @@ def test_one_image_three_functions(tmp_path: Path) -> None:
     assert migrations["Properties"]["ImageConfig"] == {
         "Command": ["config.manage_function.handler"]
     }, "the image's own entrypoint: nothing runs before the runtime client asks for an event"
-    assert (project / "bin" / "lambda-migrate").stat().st_mode & 0o111
     dockerfile = (project / "Dockerfile").read_text()
     assert re.search(r"^WORKDIR /app$", dockerfile, re.MULTILINE)
     assert 'ENTRYPOINT ["/app/.venv/bin/python", "-m", "awslambdaric"]' in dockerfile

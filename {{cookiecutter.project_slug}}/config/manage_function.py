@@ -1,104 +1,203 @@
-"""The manage function's handler.
+"""The manage function: migrations and management commands, run in-process on Lambda.
 
-The function is the web function's image with `config.manage_function.handler` as its
-command (template.yaml). Importing this module sets up Django and touches no database: on a
-cold start nothing happens before the runtime client asks for the first event, and the
-migrations run inside the invocation, under the function's timeout rather than Lambda's
-10-second init phase. What an invocation can ask for:
+The web function's image with `config.manage_function.handler` as its command (template.yaml).
+Importing this module touches no database, so nothing runs in Lambda's 10-second init phase.
+An invocation asks for one of:
 
-- {}: `migrate` (this project's, which holds a Postgres advisory lock).
-- {"reset_database": "<database name>"}: drop every table, then migrate. Any other value
-  is refused and nothing changes.
-- {"manage": ["command", "arg", ...], "environment": {...}, "confirm_database": "<name>"}:
-  a management command; see config/remote_commands.py.
+- {}: `migrate`, this project's, under a Postgres advisory lock;
+- {"reset_database": "<database name>"}: drop every table, then migrate. Any other value is
+  refused and nothing changes;
+- {"manage": ["command", "arg", ...], "environment": {...}, "confirm_database": "<name>"}: a
+  command in REMOTE_MANAGEMENT_COMMANDS. Those that destroy data (DESTRUCTIVE_REMOTE_COMMANDS,
+  `migrate` backwards) need "confirm_database", the database's name. Nothing prompts, as there
+  is no terminal; "environment" sets DJANGO_SUPERUSER_* variables while the command runs.
 
-Each answers with a Result, {"command": [...], "exit_status": 0, "stdout": "...", "stderr":
-"..."}; every failure raises InvocationFailed, whose message is the same object as JSON.
-Anything else, an HTTP event included, is refused: this function has no Function URL.
-
-bin/lambda-migrate runs the same migrations by hand.
+The answer is a Result, {"command": [...], "exit_status": 0, "stdout": "...", "stderr": "..."};
+any failure raises InvocationFailed, whose message is the Result as JSON (exit_status 2 when
+nothing ran), so that bin/manage-remote prints the output and exits with the status.
 """
 
 from __future__ import annotations
 
 import io
+import json
 import os
+import re
+import sys
+import traceback
+from collections.abc import Callable
+from contextlib import redirect_stderr, redirect_stdout
 from typing import Any
 
 import django
-from django.core.management import CommandError, call_command
-from django.core.management.base import OutputWrapper
-from django.db import close_old_connections, connection
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.management import CommandError, ManagementUtility, call_command
+from django.db import OperationalError, close_old_connections, connection
+from django.db.models.signals import pre_migrate
 
-from config.remote_commands import NOTHING_RAN, Result, refused, run, run_command
+from {{ cookiecutter.project_slug }}.management.commands.migrate import migrations_lock
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.aws_lambda")
 # `migrate` holds a session-level advisory lock, which a transaction pooler would take on one
 # server connection and release (or not) on another: when DATABASE_URL goes through one,
-# DATABASE_DIRECT_URL is the database itself, and everything this function runs uses it.
+# DATABASE_DIRECT_URL is the database itself. Set before django.setup() reads the settings.
 if direct_url := os.environ.get("DATABASE_DIRECT_URL"):
     os.environ["DATABASE_URL"] = direct_url
 django.setup()
 
-from {{ cookiecutter.project_slug }}.management.commands.migrate import (  # noqa: E402
-    migrations_lock,
-)
-
-EVENTS = (
-    'Expected {}, {"reset_database": "<database name>"} or {"manage": [...]}; '
-    "this function runs migrations and management commands, not web requests."
-)
+Result = dict[str, Any]
+NOTHING_RAN = 2  # the exit status of a refusal, as of a command line argparse refuses
 COMMAND_KEYS = {"manage", "environment", "confirm_database"}
+PASSABLE_VARIABLE = re.compile(r"DJANGO_SUPERUSER_[A-Z0-9_]+")
 
 
-def migrate(stdout: io.StringIO, stderr: io.StringIO) -> None:
-    call_command("migrate", interactive=False, stdout=stdout, stderr=stderr)
+class InvocationFailed(Exception):
+    """The invocation failed; the message is its Result as JSON."""
+
+    def __init__(self, result: Result) -> None:
+        self.result = result
+        super().__init__(json.dumps(result))
 
 
-def reset_and_migrate(confirmation: object) -> Result:
-    def action(stdout: io.StringIO, stderr: io.StringIO) -> None:
-        database = connection.settings_dict["NAME"]
-        if confirmation != database:
-            raise CommandError(
-                f'Refusing to reset the database: "reset_database" must be its name, '
-                f"{database!r}. Nothing was changed.",
-                returncode=NOTHING_RAN,
-            )
-        if connection.vendor != "postgresql":
-            raise CommandError(
-                "Resetting only knows Postgres. Nothing was changed.", returncode=NOTHING_RAN
-            )
-        with migrations_lock("default", OutputWrapper(stdout)):
-            with connection.cursor() as cursor:
-                cursor.execute("DROP SCHEMA public CASCADE")
-                cursor.execute("CREATE SCHEMA public")
-            stdout.write(f"Reset {database!r}: dropped every table.\n")
-            migrate(stdout, stderr)
-
-    return run(["reset_database", str(confirmation)], action)
+def result(command: list[str], exit_status: int, stdout: str = "", stderr: str = "") -> Result:
+    return {"command": command, "exit_status": exit_status, "stdout": stdout, "stderr": stderr}
 
 
-def answer(event: dict[str, Any]) -> Result:
-    if not event:
-        return run(["migrate"], migrate)
-    if event.keys() == {"reset_database"}:
-        return reset_and_migrate(event["reset_database"])
-    if "manage" in event and event.keys() <= COMMAND_KEYS:
-        return run_command(event["manage"], event.get("environment"), event.get("confirm_database"))
-    if "reset_database" in event:
-        raise refused([], 'A reset runs on its own: send {"reset_database": ...} alone.')
-    raise refused([], EVENTS)
+def refused(reason: str, command: list[str] | None = None) -> InvocationFailed:
+    return InvocationFailed(result(command or [], NOTHING_RAN, stderr=f"{reason}\n"))
 
 
-def handler(event: object, context: Any) -> Result:
-    event = {} if event is None else event
-    if not isinstance(event, dict):
-        raise refused([], EVENTS)
-    # Like Django's request_started/finished signals, which this function never sends: a
-    # connection that died while the environment was frozen (a database restart, a
-    # failover) is replaced instead of failing every later invocation.
+def handler(event: object, context: object) -> Result:
+    # Django closes stale connections on request_started and request_finished, which this
+    # function never sends: a connection that died while the execution environment was frozen
+    # (a database restart, a failover) is replaced instead of failing every later invocation.
     close_old_connections()
     try:
-        return answer(event)
+        if event is None or event == {}:
+            return result_of(["migrate"], lambda: call_command("migrate", interactive=False))
+        if isinstance(event, dict) and event.keys() == {"reset_database"}:
+            database = event["reset_database"]
+            return result_of(["reset_database", str(database)], lambda: reset_and_migrate(database))
+        if isinstance(event, dict) and "manage" in event and event.keys() <= COMMAND_KEYS:
+            return manage(
+                event["manage"], event.get("environment") or {}, event.get("confirm_database")
+            )
+        raise refused(
+            'Expected {}, {"reset_database": "<database name>"} or {"manage": [...]}; '
+            "this function runs migrations and management commands, not web requests."
+        )
     finally:
         close_old_connections()
+
+
+def unconfirmed(refusing: str, key: str) -> CommandError:
+    return CommandError(
+        f'Refusing to {refusing}: it destroys data, so "{key}" must be the database\'s name, '
+        f"{connection.settings_dict['NAME']!r}. Nothing was changed.",
+        returncode=NOTHING_RAN,
+    )
+
+
+def reset_and_migrate(confirmation: object) -> None:
+    database = connection.settings_dict["NAME"]
+    if confirmation != database:
+        raise unconfirmed("reset the database", "reset_database")
+    if connection.vendor != "postgresql":
+        raise CommandError(
+            "Resetting only knows Postgres. Nothing was changed.", returncode=NOTHING_RAN
+        )
+    # Under the lock, so that no other `migrate` runs between the drop and the migrations.
+    with migrations_lock("default", sys.stdout):
+        with connection.cursor() as cursor:
+            cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+        print(f"Reset {database!r}: dropped every table.")
+        call_command("migrate", interactive=False)
+
+
+def manage(argv: object, environment: object, confirm_database: object) -> Result:
+    if not isinstance(argv, list) or not argv or not all(isinstance(arg, str) for arg in argv):
+        raise refused('"manage" must be a list of strings: a command and its arguments.')
+    if argv[0] not in settings.REMOTE_MANAGEMENT_COMMANDS:
+        allowed = ", ".join(settings.REMOTE_MANAGEMENT_COMMANDS)
+        reason = f"REMOTE_MANAGEMENT_COMMANDS allows: {allowed} (config/settings/aws_lambda.py)."
+        raise refused(f"{argv[0]!r} may not run remotely. {reason}", argv)
+    if not isinstance(environment, dict) or not all(
+        PASSABLE_VARIABLE.fullmatch(variable) and isinstance(value, str) and "\0" not in value
+        for variable, value in environment.items()
+    ):
+        raise refused('"environment" may only set DJANGO_SUPERUSER_* to strings without NUL.', argv)
+    saved = os.environ.copy()
+    os.environ.update(environment)
+    try:
+        return result_of(argv, lambda: run_command(*argv, confirm_database=confirm_database))
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+def run_command(name: str, *arguments: str, confirm_database: object) -> None:
+    command = ManagementUtility(["manage.py"]).fetch_command(name)
+    options = vars(command.create_parser("manage.py", name).parse_args(arguments))
+    if name == "createsuperuser" and "DJANGO_SUPERUSER_PASSWORD" in os.environ:
+        check_password(os.environ["DJANGO_SUPERUSER_PASSWORD"], options)
+    never_prompt = {"interactive": False} if "interactive" in options else {}
+
+    def refuse_unapplying(plan: list[tuple[Any, bool]], **kwargs: Any) -> None:
+        # migrate's own plan, sent before it changes anything: True marks a migration to undo.
+        if any(backwards for _, backwards in plan):
+            raise unconfirmed(f"run {name!r}", "confirm_database")
+
+    if confirm_database != connection.settings_dict["NAME"]:
+        if name in settings.DESTRUCTIVE_REMOTE_COMMANDS:
+            raise unconfirmed(f"run {name!r}", "confirm_database")
+        pre_migrate.connect(refuse_unapplying)
+    try:
+        call_command(command, *arguments, **never_prompt)
+    finally:
+        pre_migrate.disconnect(refuse_unapplying)
+
+
+def check_password(password: str, options: dict[str, Any]) -> None:
+    """createsuperuser --noinput skips AUTH_PASSWORD_VALIDATORS; here the password meets them."""
+    user_model = get_user_model()
+    # The user createsuperuser makes, as far as the validators compare the password with it.
+    fields = [user_model.USERNAME_FIELD, *user_model.REQUIRED_FIELDS]
+    values = {f: options[f] or os.environ.get(f"DJANGO_SUPERUSER_{f.upper()}") for f in fields}
+    try:
+        validate_password(password, user_model(**values))
+    except ValidationError as error:
+        reason = f"DJANGO_SUPERUSER_PASSWORD is refused: {' '.join(error.messages)}"
+        raise CommandError(reason, returncode=NOTHING_RAN) from error
+
+
+def result_of(command: list[str], action: Callable[[], object]) -> Result:
+    """Run `action`, capturing what it prints: its Result, or InvocationFailed."""
+    exit_status = 0
+    # Commands write to sys.stdout and sys.stderr unless given other streams, as argparse does.
+    with redirect_stdout(io.StringIO()) as stdout, redirect_stderr(io.StringIO()) as stderr:
+        try:
+            action()
+        except CommandError as error:
+            print(f"CommandError: {error}", file=sys.stderr)
+            exit_status = error.returncode
+        except SystemExit as exiting:  # argparse's after --help; Django's for an unknown command
+            exit_status = exiting.code if isinstance(exiting.code, int) else int(bool(exiting.code))
+        except Exception as error:
+            exit_status = 1
+            if isinstance(error, OperationalError) and connection.connection is None:
+                print(
+                    f"The database did not answer: {error}\nCheck DATABASE_URL and that the "
+                    "function can reach the database; ?connect_timeout=N in DATABASE_URL sets "
+                    "how many seconds to wait.",
+                    file=sys.stderr,
+                )
+            else:
+                print(f"{type(error).__name__}: {error}", file=sys.stderr)
+                traceback.print_exc(file=sys.__stderr__)  # to the function's log
+    answered = result(command, exit_status, stdout.getvalue(), stderr.getvalue())
+    print(json.dumps(answered))  # to the function's log
+    if exit_status:
+        raise InvocationFailed(answered)
+    return answered

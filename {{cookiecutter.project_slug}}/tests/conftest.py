@@ -75,6 +75,6 @@ def lambda_handler(lambda_settings) -> Iterator[Handler]:
 
 @pytest.fixture
 def keep_test_connection(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The migrations handler keeps the test database's connection open, as Django's test
-    client does with request signals; on Lambda it closes stale connections."""
+    """The manage function keeps the test database's connection, and so the test's
+    transaction, open, as Django's test client does; on Lambda it closes stale connections."""
     monkeypatch.setattr(config.manage_function, "close_old_connections", lambda: None)

@@ -7,12 +7,12 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Iterator
 
 import boto3
 import pytest
-from botocore.client import BaseClient
-from botocore.exceptions import ReadTimeoutError
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError, ReadTimeoutError
 from botocore.response import StreamingBody
 from botocore.stub import Stubber
 
@@ -28,67 +28,47 @@ class Context:
         return 900_000
 
 
-def stubbed(
-    method: str, response: dict[str, object], expected: dict[str, object]
-) -> Callable[[BaseClient], Stubber]:
-    def setup(client: BaseClient) -> Stubber:
-        stubber = Stubber(client)
-        stubber.add_response(method, response, expected)
-        return stubber
-
-    return setup
-
-
 class AWS:
-    """Stands in for boto3.client: real clients, set up by the test (mostly with a Stubber)."""
+    """Stands in for boto3.client: real clients with a Stubber each, and the configs asked for."""
 
     def __init__(self) -> None:
-        self.setup: dict[str, Callable[[BaseClient], Stubber | None]] = {}
-        self.clients: dict[str, BaseClient] = {}
-        self.stubbers: list[Stubber] = []
-        self.session = boto3.Session(
+        session = boto3.Session(
             region_name="eu-west-1", aws_access_key_id="testing", aws_secret_access_key="testing"
         )
-
-    def client(self, service_name: str, **kwargs: object) -> BaseClient:
-        client = self.session.client(service_name, **kwargs)
-        if stubber := self.setup.pop(service_name)(client):
+        self.stubbers = {name: Stubber(session.client(name)) for name in ["lambda", "codedeploy"]}
+        for stubber in self.stubbers.values():
             stubber.activate()
-            self.stubbers.append(stubber)
-        self.clients[service_name] = client
-        return client
+        self.configs: dict[str, Config | None] = {}
 
-    def invoke_answers(self, payload: dict[str, object], **extra: object) -> None:
-        self.invoke_expects({}, payload, **extra)
+    def client(self, service_name: str, config: Config | None = None) -> object:
+        self.configs[service_name] = config
+        return self.stubbers[service_name].client
 
-    def invoke_expects(
-        self, event: dict[str, str], payload: dict[str, object], **extra: object
-    ) -> None:
+    def invoke_answers(self, payload: object, event: object = None, **extra: object) -> None:
         body = json.dumps(payload).encode()
         response = {"StatusCode": 200, "Payload": StreamingBody(io.BytesIO(body), len(body))}
-        expected = {"FunctionName": MANAGE_FUNCTION, "Payload": json.dumps(event).encode()}
-        self.setup["lambda"] = stubbed("invoke", response | extra, expected)
+        expected = {"FunctionName": MANAGE_FUNCTION, "Payload": json.dumps(event or {}).encode()}
+        self.stubbers["lambda"].add_response("invoke", response | extra, expected)
 
-    def reports(self, status: str) -> None:
-        expected = {
-            "deploymentId": EVENT["DeploymentId"],
-            "lifecycleEventHookExecutionId": EVENT["LifecycleEventHookExecutionId"],
-            "status": status,
-        }
-        self.setup["codedeploy"] = stubbed(
+    def run_hook(self, reporting: str) -> str:
+        """The hook's status; a second report would find no stubbed response and raise."""
+        self.stubbers["codedeploy"].add_response(
             "put_lifecycle_event_hook_execution_status",
             {"lifecycleEventHookExecutionId": EVENT["LifecycleEventHookExecutionId"]},
-            expected,
+            {
+                "deploymentId": EVENT["DeploymentId"],
+                "lifecycleEventHookExecutionId": EVENT["LifecycleEventHookExecutionId"],
+                "status": reporting,
+            },
         )
-
-    def assert_all_called(self) -> None:
-        assert not self.setup, f"never asked for a client of {', '.join(self.setup)}"
-        for stubber in self.stubbers:
+        status = pre_traffic_hook.handler(EVENT, Context())
+        for stubber in self.stubbers.values():
             stubber.assert_no_pending_responses()
+        return status
 
 
 @pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> AWS:
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[AWS]:
     monkeypatch.setenv("MANAGE_FUNCTION", MANAGE_FUNCTION)
     monkeypatch.delenv("RESET_DATABASE", raising=False)
     fake = AWS()
@@ -96,82 +76,61 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> AWS:
     return fake
 
 
-def run_hook(aws: AWS) -> str:
-    # A second report would find no stubbed response and raise: each test shows exactly one.
-    status = pre_traffic_hook.handler(EVENT, Context())
-    aws.assert_all_called()
-    return status
-
-
 def test_migrations_succeed(aws: AWS, capsys: pytest.CaptureFixture[str]) -> None:
-    aws.invoke_answers({"output": "Applying blog.0002_post... OK"})
-    aws.reports("Succeeded")
+    aws.invoke_answers({"stdout": "Applying blog.0002_post... OK"})
 
-    assert run_hook(aws) == "Succeeded"
-
+    assert aws.run_hook(reporting="Succeeded") == "Succeeded"
     assert "Applying blog.0002_post... OK" in capsys.readouterr().out
 
 
 def test_waits_for_the_migrations_without_retrying(aws: AWS) -> None:
-    aws.invoke_answers({"output": "No migrations to apply."})
-    aws.reports("Succeeded")
+    aws.invoke_answers({"stdout": "No migrations to apply."})
 
-    run_hook(aws)
+    aws.run_hook(reporting="Succeeded")
 
-    config = aws.clients["lambda"].meta.config
+    config = aws.configs["lambda"]
     assert config.read_timeout == 900 - pre_traffic_hook.REPORT_MARGIN_SECONDS
-    assert config.retries["total_max_attempts"] == 1
+    assert config.retries == {"total_max_attempts": 1}
 
 
 def test_migrations_fail(aws: AWS, capsys: pytest.CaptureFixture[str]) -> None:
-    error = {"errorType": "MigrationFailed", "errorMessage": "relation blog_post already exists"}
+    error = {"errorType": "InvocationFailed", "errorMessage": "relation blog_post already exists"}
     aws.invoke_answers(error, FunctionError="Unhandled")
-    aws.reports("Failed")
 
-    assert run_hook(aws) == "Failed"
-
+    assert aws.run_hook(reporting="Failed") == "Failed"
     assert "relation blog_post already exists" in capsys.readouterr().out
 
 
-def test_invoke_is_refused(aws: AWS, capsys: pytest.CaptureFixture[str]) -> None:
-    def refuse(client: BaseClient) -> Stubber:
-        stubber = Stubber(client)
-        stubber.add_client_error(
-            "invoke", "AccessDeniedException", "not authorized to perform: lambda:InvokeFunction"
-        )
-        return stubber
+@pytest.mark.parametrize(
+    "error",
+    [
+        ClientError(
+            {"Error": {"Code": "AccessDeniedException", "Message": "not authorized"}}, "Invoke"
+        ),
+        ReadTimeoutError(endpoint_url="https://lambda.eu-west-1.amazonaws.com"),
+    ],
+    ids=["refused", "timed-out"],
+)
+def test_an_invoke_that_fails_is_reported(
+    aws: AWS, capsys: pytest.CaptureFixture[str], error: BotoCoreError | ClientError
+) -> None:
+    def fail(**kwargs: object) -> None:
+        raise error
 
-    aws.setup["lambda"] = refuse
-    aws.reports("Failed")
+    # No Stubber here (it answers before the request is sent): the request goes as far as the
+    # HTTP send, where a real one is refused or times out.
+    aws.stubbers["lambda"].deactivate()
+    aws.stubbers["lambda"].client.meta.events.register("before-send.lambda.Invoke", fail)
 
-    assert run_hook(aws) == "Failed"
-
-    assert "not authorized to perform: lambda:InvokeFunction" in capsys.readouterr().out
-
-
-def test_invoke_times_out(aws: AWS, capsys: pytest.CaptureFixture[str]) -> None:
-    def time_out(**kwargs: object) -> None:
-        raise ReadTimeoutError(endpoint_url="https://lambda.eu-west-1.amazonaws.com")
-
-    # No Stubber here (it answers before the request is sent): the request goes as far as
-    # the HTTP send, where a real read times out.
-    def send_times_out(client: BaseClient) -> None:
-        client.meta.events.register("before-send.lambda.Invoke", time_out)
-
-    aws.setup["lambda"] = send_times_out
-    aws.reports("Failed")
-
-    assert run_hook(aws) == "Failed"
-
-    assert "Read timeout" in capsys.readouterr().out
+    assert aws.run_hook(reporting="Failed") == "Failed"
+    assert str(error) in capsys.readouterr().out
 
 
 def test_reset_database_is_asked_for(aws: AWS, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RESET_DATABASE", "app")
-    aws.invoke_expects({"reset_database": "app"}, {"output": "Dropped 12 tables."})
-    aws.reports("Succeeded")
+    aws.invoke_answers({"stdout": "Reset 'app': dropped every table."}, {"reset_database": "app"})
 
-    assert run_hook(aws) == "Succeeded"
+    assert aws.run_hook(reporting="Succeeded") == "Succeeded"
 
 
 def imported_packages(module: str, environment: dict[str, str]) -> set[str]:
