@@ -1,11 +1,10 @@
-"""The real AWS CLI v2 and SAM CLI, pointed at the local endpoint, for the project's scripts.
+"""The real SAM CLI, pointed at the local endpoint, for the project's scripts.
 
-The scripts find `aws` and `sam` on PATH, as they do on a user's machine. The `aws` put first
-on PATH only adds `--endpoint-url` (Debian's AWS CLI 2.9 ignores AWS_ENDPOINT_URL) and runs
-the real CLI, which parses everything. The `sam` there runs the real SAM CLI (whose boto3
-reads AWS_ENDPOINT_URL): `sam build` builds the images with the Docker engine, `sam deploy`
-deploys to the local endpoint. Only its push of the images has a stand-in, as there is no
-container registry here.
+The scripts run as the Deploy workflow runs them: on the Python of the SAM CLI's venv
+($RUNNER_TEMP/tools, here the one $SAM_CLI belongs to), whose boto3 reads AWS_ENDPOINT_URL,
+with `sam` on PATH. `sam build` builds the images with the Docker engine, `sam deploy` deploys
+to the local endpoint. Only its push of the images has a stand-in, as there is no container
+registry here.
 """
 
 from __future__ import annotations
@@ -19,10 +18,9 @@ from pathlib import Path
 
 import yaml
 
-from tests.aws_endpoint import ACCOUNT, REGION, AwsEndpoint
+from tests.aws_endpoint import AwsEndpoint
 from tests.helpers import unavailable
 
-AWS_CLI = "/usr/bin/aws"  # Debian's awscli: a v2 build (a pip v1 may come first on PATH)
 SAM_VERSION = "1.170.0"  # the version the Deploy workflow installs
 
 
@@ -35,19 +33,10 @@ def sam_cli() -> str:
     return str(sam)
 
 
-def aws_cli() -> str:
-    version = (
-        Path(AWS_CLI).exists()
-        and subprocess.run([AWS_CLI, "--version"], capture_output=True, text=True).stdout
-    )
-    if not version or not version.startswith("aws-cli/2."):
-        unavailable(f"no AWS CLI v2 at {AWS_CLI} (Debian's awscli package)")
-    return AWS_CLI
-
-
 # STAND-IN for `sam deploy`'s image push only (no container registry here): each image the
 # real `sam build` built is named in the built template as if already pushed to the
-# --image-repository, tagged with its image id; the real `sam deploy` then pushes nothing.
+# --image-repository, tagged with its image id's hex digits; the real `sam deploy` then pushes
+# nothing.
 SAM = r"""#!{python}
 import json, os, re, subprocess, sys
 from pathlib import Path
@@ -58,15 +47,11 @@ if sys.argv[1:2] == ["deploy"]:
     def pushed(match):
         inspect = ["docker", "image", "inspect", match[2]]
         image_id = json.loads(subprocess.run(inspect, capture_output=True, check=True).stdout)[0]["Id"]
-        return f"{{match[1]}}{{repository}}:{{image_id.split(':')[1][:12]}}"
+        return f"{{match[1]}}{{repository}}:{{image_id.split(':')[1]}}"
 
     built = Path(".aws-sam/build/template.yaml")
     built.write_text(re.sub(r"^(\s+ImageUri: )(\S+)$", pushed, built.read_text(), flags=re.M))
 os.execv({sam!r}, [{sam!r}, *sys.argv[1:]])
-"""
-
-AWS = """#!/bin/sh
-exec {aws} --endpoint-url {url} "$@"
 """
 
 
@@ -87,17 +72,24 @@ class Clients:
         self.bin.mkdir(parents=True)
         self.tmp = directory / "tmp"
         self.tmp.mkdir()
-        scripts = {
-            "aws": AWS.format(aws=aws_cli(), url=endpoint.url),
-            "sam": SAM.format(python=sys.executable, sam=sam_cli()),
-        }
-        for name, text in scripts.items():
-            (self.bin / name).write_text(text)
-            (self.bin / name).chmod(0o755)
+        sam = sam_cli()
+        (self.bin / "sam").write_text(SAM.format(python=sys.executable, sam=sam))
+        (self.bin / "sam").chmod(0o755)
+        # The Deploy workflow's $RUNNER_TEMP/tools: the SAM CLI's venv, whose Python runs bin/deploy.
+        self.runner_temp = directory / "runner-temp"
+        self.runner_temp.mkdir()
+        tools = Path(sam).parent.parent
+        if not (tools / "bin" / "python").exists():
+            unavailable(f"{sam} is not in a venv of its own, as the Deploy workflow installs it")
+        (self.runner_temp / "tools").symlink_to(tools)
 
     def environment(self, **variables: str) -> dict[str, str]:
         return {
-            "PATH": f"{self.bin}{os.pathsep}{os.environ['PATH']}",
+            # The stand-in `sam`, then the workflow's tools (their python3 runs the scripts).
+            "PATH": os.pathsep.join(
+                [str(self.bin), str(self.runner_temp / "tools" / "bin"), os.environ["PATH"]]
+            ),
+            "RUNNER_TEMP": str(self.runner_temp),
             "HOME": str(self.home),
             "TMPDIR": str(self.tmp),
             # moto accepts any key; nothing is read from files or asked of an instance role.
@@ -140,7 +132,3 @@ class Clients:
             **env,
             **variables,
         )
-
-
-def image_repository(stack: str) -> str:
-    return f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/{stack}"

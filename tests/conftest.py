@@ -35,7 +35,7 @@ def aws_endpoint() -> Iterator[AwsEndpoint]:
 @pytest.fixture
 def clients(aws_endpoint: AwsEndpoint, tmp_path: Path) -> Clients:
     """The real AWS and SAM CLIs on a PATH for the scripts, talking to the local endpoint."""
-    aws_endpoint.forget_invocations()
+    aws_endpoint.forget_answers()
     return Clients(aws_endpoint, tmp_path / "clients")
 
 
@@ -49,7 +49,6 @@ SLOW_FILES = {
     "test_hook_function.py",
     "test_image.py",
     "test_image_variants.py",
-    "test_manage_remote.py",
     "test_manage_function.py",
     "test_pooler.py",
     "test_sam_local.py",

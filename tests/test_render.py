@@ -64,6 +64,7 @@ EXPECTED_FILES = [
     "tests/conftest.py",
     "tests/environment.py",
     "tests/events.py",
+    "tests/test_deploy.py",
     "tests/test_email.py",
     "tests/test_media.py",
     "tests/test_web_function.py",

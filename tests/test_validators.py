@@ -50,8 +50,6 @@ def test_shellcheck(project: Path) -> None:
     scripts = sorted((project / "bin").iterdir())
     shell_scripts = [path for path in scripts if path.read_text().startswith("#!/usr/bin/env bash")]
     assert {path.name for path in shell_scripts} == {
-        "deploy",
-        "manage-remote",
         "setup",
     }
     validate(BIN / "shellcheck", *shell_scripts, cwd=project)
