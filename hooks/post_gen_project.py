@@ -43,7 +43,6 @@ Created {project_dir.name}/. Next:
     cd {project_dir.name}
     bin/setup                        # virtualenv, dependencies, database
     uv run manage.py runserver       # http://127.0.0.1:8000/ and /admin/
-    uv run bin/serve-lambda          # the same, through the Lambda handler and settings
     uv run pytest                    # the project's tests
 
 README.md explains the layout and how it runs on AWS Lambda.

@@ -31,6 +31,7 @@ import yaml
 
 from tests.helpers import free_port, function_environment, load_sam_template, unavailable
 from tests.hook_peers import is_error
+from tests.postgres import fresh_database
 
 LAMBDA_UID = "993:993"
 INVOCATIONS = "/2015-03-31/functions/function/invocations"
@@ -314,6 +315,23 @@ def parameters(database_url: str, allowed_hosts: str = "") -> dict[str, str]:
         "DjangoAllowedHosts": allowed_hosts,
         "DjangoLogLevel": "INFO",
     }
+
+
+@contextmanager
+def web_function_with_admin(
+    image: LambdaImage, allowed_hosts: str, password: str
+) -> Iterator[Function]:
+    """The web function on a fresh, migrated database with an account `admin`: `password`."""
+    with fresh_database() as url:
+        env = {
+            **image.environment("WebFunction", parameters(url)),
+            "DJANGO_SUPERUSER_PASSWORD": password,
+        }
+        image.run("WebFunction", ["python", "manage.py", "migrate"], env)
+        superuser = "createsuperuser --noinput --username admin --email admin@example.com"
+        image.run("WebFunction", ["python", "manage.py", *superuser.split()], env)
+        with image.start("WebFunction", parameters(url, allowed_hosts)) as web:
+            yield web
 
 
 def generated_events(project: Path) -> ModuleType:

@@ -1,18 +1,21 @@
-"""A person's path through bin/serve-lambda in headless Chromium: the admin, its CSS, log in,
-the dashboard, log out. Chromium is Debian's (`apt-get install chromium`); Playwright drives
-it and downloads no browser of its own."""
+"""A person's path in headless Chromium through the web function as Lambda runs it: the image
+`sam build` built, under the Runtime Interface Emulator, behind a Function URL on localhost
+(tests/function_url.py), on a real Postgres database. The admin, its CSS, log in, the
+dashboard, log out. Chromium is Debian's (`apt-get install chromium`); Playwright drives it and
+downloads no browser of its own."""
 
 from __future__ import annotations
 
 import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from tests.helpers import UV, bake, find_python, free_port, project_env, run, unavailable
+from tests.function_url import function_url
+from tests.helpers import unavailable
+from tests.lambda_container import LambdaImage, web_function_with_admin
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -27,42 +30,14 @@ ADMIN_HEADER_BLUE = "rgb(65, 118, 144)"  # django/contrib/admin/static/admin/css
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    project = bake(tmp_path_factory.mktemp("browser"))
-    env = project_env(find_python("3.13"), DJANGO_SUPERUSER_PASSWORD=PASSWORD)
-    run(["bin/setup"], project, env)
-    run(
-        [
-            UV,
-            "run",
-            "manage.py",
-            "createsuperuser",
-            "--noinput",
-            "--username",
-            "admin",
-            "--email",
-            "admin@example.com",
-        ],
-        project,
-        env,
-    )
-    port = free_port()
-    process = subprocess.Popen(
-        [UV, "run", "bin/serve-lambda", str(port)],
-        cwd=project,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        banner = process.stdout.readline()
-        assert banner.startswith("Serving through config.web_function.handler"), banner
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        process.stdout.close()
+def server(lambda_image: LambdaImage) -> Iterator[str]:
+    """The web function with an admin account, its Function URL on 127.0.0.1 (the host it
+    allows)."""
+    with (
+        web_function_with_admin(lambda_image, "127.0.0.1", PASSWORD) as web,
+        function_url(web) as address,
+    ):
+        yield address
 
 
 @pytest.fixture(scope="module")

@@ -164,4 +164,3 @@ def test_next_steps_name_the_project(tmp_path: Path) -> None:
     assert "cd shop\n" in steps
     assert "bin/setup" in steps
     assert "uv run manage.py runserver" in steps
-    assert "uv run bin/serve-lambda" in steps

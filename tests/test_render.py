@@ -39,7 +39,6 @@ EXPECTED_FILES = [
     "docs/users-uploads-email.md",
     "bin/deploy",
     "bin/manage-remote",
-    "bin/serve-lambda",
     "bin/setup",
     "config/__init__.py",
     "config/mail.py",
@@ -70,7 +69,6 @@ EXPECTED_FILES = [
     "tests/test_web_function.py",
     "tests/test_manage_function.py",
     "tests/test_pre_traffic_hook.py",
-    "tests/test_serve_lambda.py",
     "tests/test_settings.py",
     "tests/test_start_up.py",
     "tests/test_static_files.py",
@@ -172,7 +170,6 @@ def test_readme_lists_files_that_exist(tmp_path: Path, slug: str) -> None:
 def test_scripts_are_executable(default_project: Path) -> None:
     for script in [
         "bin/deploy",
-        "bin/serve-lambda",
         "bin/setup",
         "manage.py",
     ]:

@@ -16,8 +16,13 @@ from typing import Any
 import pytest
 
 from tests.helpers import DEFAULT_SLUG
-from tests.lambda_container import Function, LambdaImage, Result, generated_events, parameters
-from tests.postgres import fresh_database
+from tests.lambda_container import (
+    Function,
+    LambdaImage,
+    Result,
+    generated_events,
+    web_function_with_admin,
+)
 
 ADMIN_PASSWORD = "correct horse battery staple"
 
@@ -29,17 +34,8 @@ def events(lambda_image: LambdaImage) -> ModuleType:
 
 @pytest.fixture(scope="module")
 def web(lambda_image: LambdaImage, events: ModuleType) -> Iterator[Function]:
-    """The web function on a fresh, migrated database with an admin account."""
-    with fresh_database() as url:
-        env = {
-            **lambda_image.environment("WebFunction", parameters(url)),
-            "DJANGO_SUPERUSER_PASSWORD": ADMIN_PASSWORD,
-        }
-        lambda_image.run("WebFunction", ["python", "manage.py", "migrate"], env)
-        superuser = "createsuperuser --noinput --username admin --email admin@example.com"
-        lambda_image.run("WebFunction", ["python", "manage.py", *superuser.split()], env)
-        with lambda_image.start("WebFunction", parameters(url, events.FUNCTION_URL_HOST)) as web:
-            yield web
+    with web_function_with_admin(lambda_image, events.FUNCTION_URL_HOST, ADMIN_PASSWORD) as web:
+        yield web
 
 
 def ok(result: Result) -> dict[str, Any]:
