@@ -57,7 +57,6 @@ EXPECTED_FILES = [
     "deploy-role.yaml",
     "manage.py",
     "pyproject.toml",
-    "samconfig.toml",
     "template.yaml",
     "tests/__init__.py",
     "tests/conftest.py",
