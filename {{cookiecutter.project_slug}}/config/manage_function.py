@@ -1,20 +1,11 @@
-"""The manage function: migrations and management commands, run in-process on Lambda.
+"""The manage function: migrations and management commands, in-process on Lambda.
 
-The web function's image with `config.manage_function.handler` as its command (template.yaml).
 Importing this module touches no database, so nothing runs in Lambda's 10-second init phase.
-An invocation asks for one of:
-
-- {}: `migrate`, this project's, under a Postgres advisory lock;
-- {"reset_database": "<database name>"}: drop every table, then migrate. Any other value is
-  refused and nothing changes;
-- {"manage": ["command", "arg", ...], "environment": {...}, "confirm_database": "<name>"}: a
-  command in REMOTE_MANAGEMENT_COMMANDS. Those that destroy data (DESTRUCTIVE_REMOTE_COMMANDS,
-  `migrate` backwards) need "confirm_database", the database's name. Nothing prompts, as there
-  is no terminal; "environment" sets DJANGO_SUPERUSER_* variables while the command runs.
-
-The answer is a Result, {"command": [...], "exit_status": 0, "stdout": "...", "stderr": "..."};
-any failure raises InvocationFailed, whose message is the Result as JSON (exit_status 2 when
-nothing ran), so that bin/manage-remote prints the output and exits with the status.
+An invocation is {} (migrate), {"reset_database": "<database name>"} (drop every table, then
+migrate) or {"manage": [command, *args], "environment": {"DJANGO_SUPERUSER_...": ...},
+"confirm_database": "<database name>"}. The answer is {"command", "exit_status", "stdout",
+"stderr"}; a failure raises InvocationFailed with that as its JSON message (exit_status 2 when
+nothing ran), which bin/manage-remote prints before exiting with the status.
 """
 
 from __future__ import annotations

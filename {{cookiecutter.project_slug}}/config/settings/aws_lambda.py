@@ -1,7 +1,7 @@
 """Settings for the Lambda functions (the Dockerfile's DJANGO_SETTINGS_MODULE).
 
 Everything deployment-specific comes from the environment, which template.yaml's parameter
-constraints check before a deploy; a missing required variable stops start-up, naming it.
+constraints check before a deploy.
 """
 
 import logging
@@ -18,15 +18,13 @@ DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 
 # A Function URL's host is known only after the first deploy, so by default any Function URL
-# host in the function's region is allowed (any other Host gets 400): a fresh deploy works with
-# no second step. DJANGO_ALLOWED_HOSTS pins the exact host and adds custom domains. Lambda sets
-# AWS_REGION; the default serves the image build and scripts.
+# host in the region is allowed: a fresh deploy works with no second step. DJANGO_ALLOWED_HOSTS
+# pins the exact host and adds custom domains. Lambda sets AWS_REGION.
 AWS_REGION = env("AWS_REGION", default="{{ cookiecutter.aws_region }}")
 named_hosts = env.list("DJANGO_ALLOWED_HOSTS", cast=str.strip, default=[])
 ALLOWED_HOSTS = named_hosts or [f".lambda-url.{AWS_REGION}.on.aws"]
 # Same-origin POSTs pass Django's Origin check on their own; trusting the region's Function
-# URLs would admit forms posted from anyone's function. Named hosts are trusted, so a custom
-# domain in front of the Function URL can post to it (".example.com" is "https://*.example.com").
+# URLs would admit forms posted from anyone's function. Named hosts are trusted.
 CSRF_TRUSTED_ORIGINS = [
     f"https://*{host}" if host.startswith(".") else f"https://{host}" for host in named_hosts
 ]
@@ -42,15 +40,13 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 # the Function URL's domain is not yours to submit.
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
-# One connection per execution environment, reused across warm invocations for
-# ?conn_max_age=N seconds in DATABASE_URL, 600 by default (0: one per request, so a database
-# that pauses when idle, like Aurora Serverless, can pause while environments sit frozen). The
-# health check reconnects when a connection died while the environment was frozen.
+# One connection per execution environment, kept ?conn_max_age=N seconds (DATABASE_URL), 600
+# by default; 0 lets a database that pauses when idle pause while environments sit frozen.
+# The health check replaces a connection that died while the environment was frozen.
 DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"].setdefault("CONN_MAX_AGE", 600)
-# A transaction pooler (PgBouncer, RDS Proxy, Neon's or Supabase's pooled host) hands each
-# transaction any free server connection, where a server-side cursor (QuerySet.iterator() on
-# Postgres) was never declared. Client-side cursors work with or without one.
+# A transaction pooler (PgBouncer, RDS Proxy, Neon's) hands each transaction any server
+# connection, where a server-side cursor was never declared; client-side ones work anywhere.
 DATABASES["default"] |= {"CONN_HEALTH_CHECKS": True, "DISABLE_SERVER_SIDE_CURSORS": True}
 # A database host that accepts and never answers would hold a request until the function's
 # timeout: give up connecting after 5 s unless DATABASE_URL says ?connect_timeout=N.
@@ -58,8 +54,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 
 # Static files are collected when the image is built; WhiteNoise serves them. Uploads go to
-# the private bucket template.yaml creates, not /tmp, which goes with the execution environment;
-# links to them are signed and expire, and an upload never replaces a file of the same name.
+# the private bucket template.yaml creates, behind signed links; none replaces another.
 STORAGES = {
     "default": {
         "BACKEND": "config.media.MediaStorage",
@@ -91,9 +86,8 @@ REMOTE_MANAGEMENT_COMMANDS = ["check", "createsuperuser", "flush", "migrate", "s
 # ("confirm_database"), as a reset does. Migrating backwards always needs it too.
 DESTRUCTIVE_REMOTE_COMMANDS = ["flush"]
 
-# Errors to Sentry when SENTRY_DSN is set; unset, sentry_sdk is never imported, which would
-# lengthen every cold start for nothing. sentry_sdk reads SENTRY_DSN and SENTRY_ENVIRONMENT
-# itself; the Lambda integration sends an invocation's events before the environment freezes.
+# Errors to Sentry when SENTRY_DSN is set (sentry_sdk reads it and SENTRY_ENVIRONMENT); unset,
+# sentry_sdk is never imported, which would lengthen every cold start for nothing.
 if env("SENTRY_DSN", default=""):
     import sentry_sdk
     from sentry_sdk.integrations.aws_lambda import AwsLambdaIntegration
