@@ -27,6 +27,7 @@ DEPENDENCY_NAMES = frozenset(
         "attr",
         "attrs",
         "awslambdaric",
+        "axes",
         "boto3",
         "botocore",
         "certifi",

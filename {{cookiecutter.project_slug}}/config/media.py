@@ -1,10 +1,6 @@
-"""Uploads in S3: the Lambda settings' media storage, and presigned POSTs for large files.
+"""Uploads in S3: the Lambda settings' storage, presigned POSTs. Imported on first use (boto3)."""
 
-Imported on the first use of default_storage (or of presigned_upload), not at start-up:
-django-storages' S3 backend imports boto3.
-"""
-
-from typing import Any, TypedDict
+from typing import Any
 from uuid import uuid4
 
 from django.core.exceptions import ImproperlyConfigured
@@ -14,8 +10,7 @@ from storages.utils import clean_name
 
 
 class MediaStorage(S3Storage):
-    """The bucket template.yaml creates; refuses to work without one rather than fall back to
-    the local filesystem, which Lambda empties with every new execution environment."""
+    """template.yaml's bucket; without one, an error, never Lambda's short-lived local disk."""
 
     def __init__(self, **settings: Any) -> None:
         super().__init__(**settings)
@@ -26,19 +21,14 @@ class MediaStorage(S3Storage):
             )
 
 
-class PresignedPost(TypedDict):
-    url: str
-    fields: dict[str, str]
-
-
-def presigned_upload(prefix: str, max_bytes: int, expires_in: int = 600) -> PresignedPost:
+def presigned_upload(prefix: str, max_bytes: int, expires_in: int = 600) -> dict[str, Any]:
     """A form a browser can POST one file of at most `max_bytes` with, straight to the bucket.
 
     Lambda refuses request bodies over 6 MB, so large files skip the function: the browser
-    sends the returned `fields` plus a `file` field to `url`. S3 accepts only a key under
-    `prefix`/<random>/ and a size within the range; the signature expires after `expires_in`
-    seconds. The file's key is `fields["key"]` with `${filename}` replaced by the file's name:
-    store that in a FileField once the upload succeeded.
+    sends the returned `fields`, then a `file` field, to the returned `url`. S3 takes only a key
+    under `prefix`/<random>/, a size in range and `Content-Disposition: attachment` (a download,
+    never a page), for `expires_in` seconds. The file's key is `fields["key"]` with
+    `${filename}` replaced by its name: store that in a FileField once the upload succeeded.
     """
     if not prefix.strip("/"):
         raise ValueError("presigned_upload needs a key prefix, e.g. 'uploads/videos'.")
@@ -47,9 +37,11 @@ def presigned_upload(prefix: str, max_bytes: int, expires_in: int = 600) -> Pres
     return default_storage.bucket.meta.client.generate_presigned_post(
         Bucket=default_storage.bucket_name,
         Key=key_prefix + "/${filename}",
+        Fields={"Content-Disposition": "attachment"},
         Conditions=[
             ["starts-with", "$key", key_prefix + "/"],
             ["content-length-range", 1, max_bytes],
+            {"Content-Disposition": "attachment"},
         ],
         ExpiresIn=expires_in,
     )

@@ -1,4 +1,5 @@
-"""Uploads under the Lambda settings, in moto's S3 (real boto3 and django-storages)."""
+"""Uploads under the Lambda settings, in moto's S3 (real boto3 and django-storages; moto also
+answers the `requests` calls a browser would make to the signed links)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import boto3
 import pytest
+import requests
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage, storages
@@ -85,6 +87,30 @@ def test_a_presigned_post_limits_the_key_and_the_size(bucket) -> None:
     assert ["content-length-range", 1, 100 * 1024 * 1024] in policy["conditions"]
     assert {"bucket": BUCKET} in policy["conditions"]
     assert presigned_upload("uploads/videos", max_bytes=1)["fields"]["key"] != key
+
+
+@pytest.mark.parametrize("filename", ["page.html", "drawing.svg"])
+def test_uploads_download_rather_than_display(bucket, filename: str) -> None:
+    """Shown inline, an uploaded HTML or SVG file would run its scripts as a page."""
+    name = default_storage.save(f"documents/{filename}", ContentFile(b"<script>alert(1)</script>"))
+
+    response = requests.get(default_storage.url(name))
+
+    assert response.content == b"<script>alert(1)</script>"
+    assert response.headers["Content-Disposition"] == "attachment"
+
+
+def test_a_presigned_post_upload_downloads_rather_than_displays(bucket) -> None:
+    post = presigned_upload("uploads", max_bytes=1024)
+
+    policy = json.loads(base64.b64decode(post["fields"]["policy"]))
+    attachment = {"Content-Disposition": "attachment"}
+    assert attachment.items() <= post["fields"].items()
+    assert attachment in policy["conditions"], "S3 would take a form without the field"
+    file = ("page.html", b"<script>alert(1)</script>", "text/html")
+    assert requests.post(post["url"], data=post["fields"], files={"file": file}).status_code == 204
+    key = post["fields"]["key"].replace("${filename}", "page.html")
+    assert requests.get(default_storage.url(key)).headers["Content-Disposition"] == "attachment"
 
 
 def test_a_presigned_post_needs_a_prefix(bucket) -> None:

@@ -63,6 +63,7 @@ STORAGES = {
             "region_name": AWS_REGION,
             "file_overwrite": False,
             "signature_version": "s3v4",
+            "object_parameters": {"ContentDisposition": "attachment"},  # never shown as a page
         },
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -10,6 +10,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
     "{{ cookiecutter.project_slug }}",
     "users",
 ]
@@ -23,6 +24,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -52,6 +54,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # django-axes: refuses locked-out logins unchecked
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5  # failed logins from one IP address lock it out, counted in the database
+AXES_COOLOFF_TIME = 1  # hour after its last try
+AXES_VERBOSE = False  # no log line at each cold start
+LOGIN_REDIRECT_URL = "home"  # after /accounts/login/ without ?next= (not /accounts/profile/)
 
 # Sessions live in a signed cookie: a Lambda execution environment keeps no memory between
 # cold starts, and a session table would cost a database write per login. Local development
