@@ -4,6 +4,7 @@ around it when DATABASE_DIRECT_URL is given."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 from collections.abc import Iterator
 
@@ -73,9 +74,12 @@ def test_migrations_go_around_the_pooler(
     ) as function:
         migrated = function.invoke({})
     through_the_pooler_before = server_connections(pooler, name)
-    # The control: without a direct URL the same function's queries go through the pooler.
+    # The control: without a direct URL the same function's queries go through the pooler,
+    # where `migrate` loses its lock (each statement gets a session of the pooler's choosing)
+    # and says so.
     with lambda_image.start("ManageFunction", pooled) as function:
         shown = function.invoke({"manage": ["showmigrations", "auth"]})
+        lost = function.invoke({})
 
     assert migrated.kind == "response", migrated.body
     assert "Applying auth.0001_initial... OK" in migrated.body["stdout"]
@@ -83,3 +87,5 @@ def test_migrations_go_around_the_pooler(
     assert shown.kind == "response", shown.body
     assert " [X] 0001_initial" in shown.body["stdout"]
     assert server_connections(pooler, name) > 0
+    assert lost.kind == "error", lost.body
+    assert "set DATABASE_DIRECT_URL" in json.loads(lost.body["errorMessage"])["stderr"]

@@ -4,8 +4,8 @@ Importing this module touches no database, so nothing runs in Lambda's 10-second
 An invocation is {} (migrate), {"reset_database": "<database name>"} (drop every table, then
 migrate) or {"manage": [command, *args], "environment": {"DJANGO_SUPERUSER_...": ...},
 "confirm_database": "<database name>"}. The answer is {"command", "exit_status", "stdout",
-"stderr"}; a failure raises InvocationFailed with that as its JSON message (exit_status 2 when
-nothing ran), which bin/manage-remote prints before exiting with the status.
+"stderr"}, each cut to 1 MB (the log has all of it); a failure raises InvocationFailed with
+that as its JSON message (exit_status 2 when nothing ran), which bin/manage-remote prints.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import sys
 import traceback
 from collections.abc import Callable
 from contextlib import redirect_stderr, redirect_stdout
-from typing import Any
+from typing import Any, TextIO
 
 import django
 from django.conf import settings
@@ -26,9 +26,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, ManagementUtility, call_command
-from django.db import OperationalError, close_old_connections, connection
+from django.db import OperationalError, close_old_connections, connection, transaction
 from django.db.models.signals import pre_migrate
 
+import config.database  # noqa: F401  (its receiver sets each connection's statement_timeout)
 from {{ cookiecutter.project_slug }}.management.commands.migrate import migrations_lock
 
 # `migrate` holds a session-level advisory lock, which a transaction pooler would take on one
@@ -37,11 +38,15 @@ from {{ cookiecutter.project_slug }}.management.commands.migrate import migratio
 if direct_url := os.environ.get("DATABASE_DIRECT_URL"):
     os.environ["DATABASE_URL"] = direct_url
 django.setup()
+# 540 s of the function's 600 (a web request has 20): a migration, or the wait for the
+# migrations lock, ends with its error rather than at Lambda's timeout.
+connection.settings_dict["STATEMENT_TIMEOUT"] = "540s"
 
 Result = dict[str, Any]
 NOTHING_RAN = 2  # the exit status of a refusal, as of a command line argparse refuses
 COMMAND_KEYS = {"manage", "environment", "confirm_database"}
 PASSABLE_VARIABLE = re.compile(r"DJANGO_SUPERUSER_[A-Z0-9_]+")
+PART_LIMIT = 1_000_000  # JSON bytes per part: even escaped again, a Result fits in Lambda's 6 MB
 
 
 class InvocationFailed(Exception):
@@ -53,7 +58,19 @@ class InvocationFailed(Exception):
 
 
 def result(command: list[str], exit_status: int, stdout: str = "", stderr: str = "") -> Result:
-    return {"command": command, "exit_status": exit_status, "stdout": stdout, "stderr": stderr}
+    if len(json.dumps(command)) > PART_LIMIT:
+        command = [cut(" ".join(command))]
+    return dict(command=command, exit_status=exit_status, stdout=cut(stdout), stderr=cut(stderr))
+
+
+def cut(text: str) -> str:
+    """`text`, or its start and end around a note of how much was cut from it."""
+    if len(json.dumps(text)) <= PART_LIMIT:
+        return text
+    keep = PART_LIMIT // 2
+    while len(json.dumps(text[:keep] + text[-keep:])) > PART_LIMIT - 100:
+        keep = keep * 3 // 4
+    return f"{text[:keep]}\n[{len(text) - 2 * keep:,} characters cut]\n{text[-keep:]}"
 
 
 def refused(reason: str, command: list[str] | None = None) -> InvocationFailed:
@@ -99,10 +116,12 @@ def reset_and_migrate(confirmation: object) -> None:
         raise CommandError(
             "Resetting only knows Postgres. Nothing was changed.", returncode=NOTHING_RAN
         )
-    # Under the lock, so that no other `migrate` runs between the drop and the migrations.
+    # Under the lock, so that no other `migrate` runs between the drop and the migrations; in
+    # one transaction, so that a failure between the two leaves the schema as it was.
     with migrations_lock("default", sys.stdout):
-        with connection.cursor() as cursor:
-            cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("DROP SCHEMA public CASCADE")
+            cursor.execute("CREATE SCHEMA public")
         print(f"Reset {database!r}: dropped every table.")
         call_command("migrate", interactive=False)
 
@@ -167,7 +186,9 @@ def result_of(command: list[str], action: Callable[[], object]) -> Result:
     """Run `action`, capturing what it prints: its Result, or InvocationFailed."""
     exit_status = 0
     # Commands write to sys.stdout and sys.stderr unless given other streams, as argparse does.
-    with redirect_stdout(io.StringIO()) as stdout, redirect_stderr(io.StringIO()) as stderr:
+    # Each goes on to the function's log as it is written, which a timeout does not lose.
+    stdout, stderr = Tee(sys.__stdout__), Tee(sys.__stderr__)
+    with redirect_stdout(stdout), redirect_stderr(stderr):
         try:
             action()
         except CommandError as error:
@@ -192,3 +213,16 @@ def result_of(command: list[str], action: Callable[[], object]) -> Result:
     if exit_status:
         raise InvocationFailed(answered)
     return answered
+
+
+class Tee(io.StringIO):
+    """Keeps what is written to it, and writes it on to `log` at once."""
+
+    def __init__(self, log: TextIO) -> None:
+        super().__init__()
+        self.log = log
+
+    def write(self, text: str) -> int:
+        self.log.write(text)
+        self.log.flush()
+        return super().write(text)

@@ -19,6 +19,7 @@ from tests.environment import LAMBDA_ENVIRONMENT, load_lambda_settings, settings
 KEEP_TEST_SETTINGS = {"DATABASES", "PASSWORD_HASHERS"}
 # Lambda variables with defaults: unset in the tests unless a test sets them.
 OPTIONAL_VARIABLES = [
+    "DATABASE_DIRECT_URL",
     "DJANGO_ALLOWED_HOSTS",
     "DJANGO_LOG_LEVEL",
     "SENTRY_DSN",

@@ -6,13 +6,15 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 
 import pytest
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
-from django.db import close_old_connections, connection
-from django.db.models.signals import post_migrate
+from django.db import OperationalError, close_old_connections, connection
+from django.db.models.signals import post_migrate, pre_migrate
 
+import {{ cookiecutter.project_slug }}.management.commands.migrate as migrate_command
 from config import manage_function
 from config.manage_function import InvocationFailed, handler
 from tests.environment import LAMBDA_ENVIRONMENT
@@ -72,6 +74,78 @@ def test_migrate_holds_the_lock_while_it_migrates() -> None:
     assert advisory_locks and all(advisory_locks)
 
 
+@postgres_only
+@pytest.mark.django_db
+def test_a_lock_that_a_transaction_pooler_lost_is_named() -> None:
+    """Through a pooler, the unlock runs on another server connection: it holds no lock."""
+
+    def release_the_lock(**kwargs: object) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock_all()")
+
+    pre_migrate.connect(release_the_lock)
+    try:
+        result = failure({})
+    finally:
+        pre_migrate.disconnect(release_the_lock)
+
+    assert "No migrations to apply." in result["stdout"]
+    assert result["stderr"] == (
+        "CommandError: Lost the migrations lock while migrating. A transaction pooler keeps no "
+        "session: set DATABASE_DIRECT_URL (docs/database.md).\n"
+    )
+
+
+@postgres_only
+@pytest.mark.django_db
+def test_a_lock_held_past_the_statement_timeout_fails_clearly() -> None:
+    """Held by another migrate, or by a server connection a pooler leaked it on: not until
+    the function's timeout, with nothing said."""
+    holder = connection.copy()
+    with holder.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [migrate_command.LOCK_ID])
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL statement_timeout = '100ms'")
+    try:
+        result = failure({})
+    finally:
+        holder.close()
+
+    assert result["stderr"].startswith(
+        "CommandError: No migrations lock (canceling statement due to statement timeout): "
+        "another migrate holds it, or one leaked it. A transaction pooler keeps no session"
+    )
+
+
+@pytest.mark.django_db
+def test_output_reaches_the_log_as_it_is_printed(capfd: pytest.CaptureFixture[str]) -> None:
+    """So that CloudWatch shows how far a command got when the function times out."""
+    logged = []
+
+    def read_the_log(**kwargs: object) -> None:  # once the migrations are applied
+        logged.append(capfd.readouterr().out)
+
+    post_migrate.connect(read_the_log)
+    try:
+        result = handler({}, None)
+    finally:
+        post_migrate.disconnect(read_the_log)
+
+    assert "Operations to perform:" in logged[0]
+    assert "Operations to perform:" in result["stdout"]
+
+
+def test_an_answer_stays_under_lambdas_6_mb() -> None:
+    """An argument of 4 MB, echoed in "command" and in the error: cut, saying how much."""
+    result = failure({"manage": ["check", "--tag", "x" * 4_000_000]})
+
+    assert len(json.dumps({"errorMessage": json.dumps(result)})) < 6_000_000
+    assert "characters cut]" in result["command"][0]
+    assert result["stderr"].startswith('CommandError: There is no system check with the "xxx')
+    assert "characters cut]" in result["stderr"]
+    assert result["stderr"].endswith('xxx" tag.\n')
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("confirmation", [True, "other_database"])
 def test_a_reset_needs_the_database_name(confirmation: object) -> None:
@@ -98,6 +172,24 @@ def test_a_reset_drops_every_table_then_migrates() -> None:
     assert f"Reset {database_name()!r}: dropped every table." in result["stdout"]
     assert "Applying auth.0001_initial... OK" in result["stdout"]
     assert not Group.objects.exists()
+
+
+@postgres_only
+@pytest.mark.django_db
+def test_a_reset_that_fails_halfway_changes_nothing() -> None:
+    """DROP SCHEMA and CREATE SCHEMA in one transaction: never a database without a schema."""
+    Group.objects.create(name="kept")
+
+    def fail_to_create(execute: Callable[..., object], sql: str, *args: object) -> object:
+        if sql.startswith("CREATE SCHEMA"):
+            raise OperationalError("the connection dropped")
+        return execute(sql, *args)
+
+    with connection.execute_wrapper(fail_to_create):
+        result = failure({"reset_database": database_name()})
+
+    assert result["stderr"] == "OperationalError: the connection dropped\n"
+    assert Group.objects.filter(name="kept").exists()
 
 
 @pytest.mark.parametrize(

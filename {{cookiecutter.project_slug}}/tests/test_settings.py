@@ -87,6 +87,14 @@ def test_database_from_url_with_the_lambda_defaults(lambda_environment) -> None:
     assert database["CONN_MAX_AGE"] == 600
     assert database["CONN_HEALTH_CHECKS"] is database["DISABLE_SERVER_SIDE_CURSORS"] is True
     assert database["OPTIONS"] == {"connect_timeout": 5}
+    assert database["STATEMENT_TIMEOUT"] == "20s"
+
+
+def test_through_a_transaction_pooler_the_role_sets_the_timeout(lambda_environment, monkeypatch):
+    """A session's SET would land on whichever server connection the pooler hands out: none."""
+    monkeypatch.setenv("DATABASE_DIRECT_URL", "postgres://app:password@db.direct.example/app")
+
+    assert load_lambda_settings()["DATABASES"]["default"]["STATEMENT_TIMEOUT"] is None
 
 
 def test_database_url_query_overrides_the_defaults(lambda_environment, monkeypatch) -> None:

@@ -52,6 +52,10 @@ DATABASES["default"] |= {"CONN_HEALTH_CHECKS": True, "DISABLE_SERVER_SIDE_CURSOR
 # timeout: give up connecting after 5 s unless DATABASE_URL says ?connect_timeout=N.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+# A statement still running (or waiting for a lock) after 20 s is canceled and its request gets a
+# 503 (config/database.py), well within the function's 30 s; through a transaction pooler
+# (DATABASE_DIRECT_URL set) the database role's limit applies instead (docs/database.md).
+DATABASES["default"]["STATEMENT_TIMEOUT"] = None if env.str("DATABASE_DIRECT_URL", "") else "20s"
 
 # Static files are collected when the image is built; WhiteNoise serves them. Uploads go to
 # the private bucket template.yaml creates, behind signed links; none replaces another.

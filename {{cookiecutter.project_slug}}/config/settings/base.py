@@ -24,6 +24,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.database.StatementTimeoutMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
