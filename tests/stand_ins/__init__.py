@@ -82,7 +82,7 @@ def debian(suite: str, arch: str) -> str:
     and Postgres images' base). Loaded as a one-layer image archive rather than imported:
     Docker 20.10's `import` records the host's architecture, whatever --platform says."""
     tag = local_tag(f"debian:{suite}-slim", arch)
-    recipe = f"debootstrap minbase {suite} {arch}"
+    recipe = f"debootstrap --variant=minbase {suite} {arch}"
     with one_at_a_time(tag):
         if label(tag) != recipe:
             load_debian(suite, arch, tag, recipe)
@@ -106,6 +106,9 @@ def load_debian(suite: str, arch: str, tag: str, recipe: str) -> None:
             "os": "linux",
             "config": {"Cmd": ["bash"], "Labels": {"stand-in.recipe": recipe}},
             "rootfs": {"type": "layers", "diff_ids": [f"sha256:{layer}"]},
+            # One entry per layer: without it `docker history` pairs each later layer's size
+            # with the entry before it (the benchmark reports layer sizes from it).
+            "history": [{"created_by": recipe}],
         }
         (archive / "config.json").write_text(json.dumps(config))
         manifest = [{"Config": "config.json", "RepoTags": [tag], "Layers": ["layer.tar"]}]
