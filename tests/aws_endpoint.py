@@ -144,7 +144,8 @@ class CodeDeployDeploymentGroup(CloudFormationModel):
 
 def accepted_as_is(resource_type: str) -> type[CloudFormationModel]:
     """A resource moto's CloudFormation lacks and no script here reads: accepted, nothing
-    made (the schedule, alarms, email subscription, bucket policy, invoke configs)."""
+    made (the schedule and its group, alarms, email subscription, bucket policy, invoke
+    configs)."""
     return type(
         resource_type.replace("::", ""),
         (CloudFormationModel,),
@@ -165,6 +166,7 @@ ACCEPTED_AS_IS = [
         "AWS::S3::BucketPolicy",
         "AWS::SNS::Subscription",
         "AWS::Scheduler::Schedule",
+        "AWS::Scheduler::ScheduleGroup",
     ]
 ]
 

@@ -59,7 +59,8 @@ def test_the_bucket_is_private_encrypted_and_kept(resources: dict) -> None:
 
 def test_the_bucket_refuses_plain_http(resources: dict) -> None:
     policy = resources["MediaBucketPolicy"]["Properties"]
-    (statement,) = policy["PolicyDocument"]["Statement"]
+    # (Its other statements keep other stacks' roles out: tests/test_deploy_role.py.)
+    (statement,) = [s for s in policy["PolicyDocument"]["Statement"] if s["Sid"] == "TLSOnly"]
 
     assert policy["Bucket"] == {"Ref": "MediaBucket"}
     assert statement["Effect"] == "Deny"

@@ -89,7 +89,7 @@ def test_a_first_deploy_from_the_workflow(
     assert (parameters["DjangoLogLevel"], parameters["SentryDsn"]) == ("INFO", SENTRY_DSN)
     assert parameters["VersionHash"] == version_hash(parameters, project)
     assert MIGRATED["stdout"] in run.stdout
-    url = aws_endpoint.function_url(f"{STACK}-WebFunction-")
+    url = aws_endpoint.function_url(f"{STACK}_web")
     assert run.stdout.endswith(f"==> Deployed {STACK}: {url}\n")
     for secret in (SECRET_KEY, DATABASE_URL, "k" * 50, "search_path=app"):
         assert secret not in run.stdout + run.stderr
