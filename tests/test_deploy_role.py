@@ -585,6 +585,11 @@ def longest_environment(project: Path) -> str:
     return "environment-name-20c"[: int(most) + 1]
 
 
+def named_environment(project: Path, environment: str) -> str:
+    """`environment`, or for "longest" the longest name template.yaml accepts."""
+    return longest_environment(project) if environment == "longest" else environment
+
+
 def test_the_extreme_names_are_the_accepted_ones(baked) -> None:
     project, *_ = baked
     assert len(LONGEST_SLUG) == pre_gen.MAX_SLUG_LENGTH
@@ -742,7 +747,7 @@ def cloudformation_wants(template: dict, region: str, arns: dict[str, list[str]]
 @pytest.mark.parametrize("environment", ["a", "production", "longest"])
 def test_cloudformation_may_create_update_and_delete_the_stack(baked, environment: str) -> None:
     project, template, _, region = baked
-    environment = longest_environment(project) if environment == "longest" else environment
+    environment = named_environment(project, environment)
     policy = deploy_policy(project, region, environment)
     stack = deployed(template, stack_name(project, environment), region)
     wanted = cloudformation_wants(template, region, stack[0])
@@ -753,7 +758,7 @@ def test_cloudformation_may_create_update_and_delete_the_stack(baked, environmen
 @pytest.mark.parametrize("environment", ["a", "longest"])
 def test_sam_cli_and_the_scripts_may_do_their_part(baked, environment: str) -> None:
     project, template, _, region = baked
-    environment = longest_environment(project) if environment == "longest" else environment
+    environment = named_environment(project, environment)
     policy = deploy_policy(project, region, environment)
     stack = deployed(template, stack_name(project, environment), region)
 
@@ -867,7 +872,7 @@ ROLE_CHANGES = [
 @pytest.mark.parametrize("environment", ["production", "longest"])
 def test_every_role_of_the_stack_has_the_boundary(baked, environment: str) -> None:
     project, template, _, region = baked
-    environment = longest_environment(project) if environment == "longest" else environment
+    environment = named_environment(project, environment)
     stack = stack_name(project, environment)
     arns, refs = deployed(template, stack, region)
     boundary = role_parameters(project, region, environment)["Boundary"]
@@ -966,7 +971,7 @@ def roles_use(template: dict, stack: str, region: str) -> list[tuple[str, str]]:
 @pytest.mark.parametrize("environment", ["production", "longest"])
 def test_the_boundary_allows_what_the_stacks_roles_use(baked, environment: str) -> None:
     project, template, _, region = baked
-    environment = longest_environment(project) if environment == "longest" else environment
+    environment = named_environment(project, environment)
     boundary = boundary_policy(project, region, environment)
     used = roles_use(template, stack_name(project, environment), region)
 
@@ -1030,9 +1035,8 @@ def reached(
 )
 def test_no_environment_reaches_another(baked, environment: str, other: str) -> None:
     project, template, _, region = baked
-    longest = longest_environment(project)
-    environment = longest if environment == "longest" else environment
-    other = longest[:-1] if other == "shorter" else other
+    environment = named_environment(project, environment)
+    other = longest_environment(project)[:-1] if other == "shorter" else other
     other_stack = stack_name(project, other)
     arns = stack_arns(template, other_stack, region)
 
@@ -1071,7 +1075,7 @@ def test_no_project_reaches_another(
 def test_the_role_cannot_change_itself(slug: str, environment: str) -> None:
     region = "ap-southeast-2"
     project, template = baked_slug(slug)
-    environment = longest_environment(project) if environment == "longest" else environment
+    environment = named_environment(project, environment)
     assert "RoleName" not in load_deploy_role(project)["Resources"]["DeployRole"]["Properties"]
     role_stack = f"github-deploy-{stack_name(project, environment)}"
     itself = {
