@@ -384,6 +384,11 @@ def deployed(template: dict, stack: str, region: str) -> tuple[dict[str, list[st
     for logical_id in by_type["AWS::CloudWatch::Alarm"]:
         alarm = name(logical_id, "AlarmName", 255)
         add("alarm", logical_id, alarm, f"{prefix.format('cloudwatch')}:alarm:{alarm}")
+    for logical_id in by_type["AWS::SQS::Queue"]:
+        queue = name(logical_id, "QueueName", 80)
+        url = f"https://sqs.{region}.amazonaws.com/{ACCOUNT}/{queue}"
+        add("queue", logical_id, url, f"{prefix.format('sqs')}:{queue}")
+        refs[f"{logical_id}.QueueName"] = queue
     for logical_id in by_type["AWS::SNS::Topic"]:
         topic = f"{prefix.format('sns')}:{name(logical_id, 'TopicName', 256)}"
         add("topic", logical_id, topic, topic)
@@ -640,6 +645,7 @@ NAME_PROPERTIES = {
     "AWS::Scheduler::ScheduleGroup": {"Name"},
     "AWS::CloudWatch::Alarm": {"AlarmName"},
     "AWS::SNS::Topic": {"TopicName"},
+    "AWS::SQS::Queue": {"QueueName"},
 }
 # The exceptions, which the deploy role must match by name and CloudFormation would cut: each
 # <stack>_<what> (or the stack's own name), fixed, since a replacement of a named resource
@@ -648,8 +654,11 @@ NAMED = {
     "WebFunction": "_web",
     "ManageFunction": "_manage",
     "PreTrafficHook": "_hook",
+    "TasksFunction": "_tasks",
     "WebLogGroup": "_web",
     "ManageLogGroup": "_manage",
+    "TasksLogGroup": "_tasks",
+    "TasksDeadLetterQueue": "_failed_tasks",
     "PreTrafficHookLogGroup": "_hook",
     "ScheduleGroup": "",
 }
@@ -664,7 +673,8 @@ def test_cloudformation_names_the_resources(baked) -> None:
         if logical_id in NAMED:
             (name,) = given
             assert resolve(resource["Properties"][name], refs) == stack + NAMED[logical_id]
-            assert len(stack + NAMED[logical_id]) <= 64  # a function's or schedule group's most
+            # A function's or schedule group's most; a queue's is 80.
+            assert len(stack + NAMED[logical_id]) <= (80 if "SQS" in resource["Type"] else 64)
         else:
             assert not given, logical_id
         if resource["Type"] == "AWS::Scheduler::Schedule":

@@ -113,7 +113,7 @@ def test_schedules_send_their_command_to_the_manage_function(project: Path) -> N
     assert invoke_config["Properties"]["MaximumRetryAttempts"] == 0, "a failure is not rerun"
 
 
-def test_alarms_watch_both_functions_and_notify_one_topic(project: Path) -> None:
+def test_alarms_watch_the_functions_and_failed_tasks_and_notify_one_topic(project: Path) -> None:
     quiet = stack_resources(project)
     subscribed = stack_resources(project, AlarmEmail="ops@example.com")
 
@@ -122,17 +122,20 @@ def test_alarms_watch_both_functions_and_notify_one_topic(project: Path) -> None
     for alarm in alarms:
         properties = alarm["Properties"]
         ((dimension),) = properties["Dimensions"]
-        assert dimension["Name"] == "FunctionName"
-        assert properties["Namespace"] == "AWS/Lambda"
-        watched.add((dimension["Value"]["Ref"], properties["MetricName"]))
+        watched.add((properties["Namespace"], dimension["Name"], json.dumps(dimension["Value"])))
+        watched.add((properties["Namespace"], properties["MetricName"], properties["Statistic"]))
         assert properties["AlarmActions"] == properties["OKActions"] == [{"Ref": "AlarmTopic"}]
         assert properties["Threshold"] == 1
         assert properties["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
         assert properties["TreatMissingData"] == "notBreaching", "no traffic is not an alarm"
     assert watched == {
-        ("WebFunction", "Errors"),
-        ("WebFunction", "Throttles"),
-        ("ManageFunction", "Errors"),
+        ("AWS/Lambda", "FunctionName", '{"Ref": "WebFunction"}'),
+        ("AWS/Lambda", "FunctionName", '{"Ref": "ManageFunction"}'),
+        ("AWS/Lambda", "Errors", "Sum"),
+        ("AWS/Lambda", "Throttles", "Sum"),
+        ("AWS/SQS", "QueueName", '{"Fn::GetAtt": ["TasksDeadLetterQueue", "QueueName"]}'),
+        # The failed tasks waiting in the queue, which Lambda's own retries never send back.
+        ("AWS/SQS", "ApproximateNumberOfMessagesVisible", "Maximum"),
     }
     assert list(of_type(quiet, "AWS::SNS::Topic")) == ["AlarmTopic"]
     assert of_type(quiet, "AWS::SNS::Subscription") == {}
@@ -170,4 +173,40 @@ def test_database_guardrails_are_off_until_given(project: Path) -> None:
         for name, function in of_type(guarded, "AWS::Lambda::Function").items()
         if "VpcConfig" in function["Properties"]
     }
-    assert in_vpc == {"WebFunction", "ManageFunction"}, "only the two that use the database"
+    assert in_vpc == {"WebFunction", "ManageFunction", "TasksFunction"}, "those that use the database"
+
+
+def test_every_django_function_may_enqueue_and_a_failed_task_goes_to_the_queue(
+    project: Path,
+) -> None:
+    resources = stack_resources(project)
+    tasks_function = {"Fn::Sub": "${AWS::StackName}_tasks"}
+    invoke = {
+        "Action": ["lambda:InvokeFunction"],
+        "Effect": "Allow",
+        "Resource": {
+            "Fn::Sub": [
+                "arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}:function:${functionName}*",
+                {"functionName": tasks_function},
+            ]
+        },
+    }
+    for function in ["WebFunction", "ManageFunction", "TasksFunction"]:
+        environment = resources[function]["Properties"]["Environment"]["Variables"]
+        assert environment["TASKS_FUNCTION"] == {"Fn::Sub": "${AWS::StackName}_tasks:live"}
+        statements = [
+            statement
+            for policy in resources[f"{function}Role"]["Properties"]["Policies"]
+            for statement in policy["PolicyDocument"]["Statement"]
+        ]
+        assert invoke in statements
+    queue = {"Fn::GetAtt": ["TasksDeadLetterQueue", "Arn"]}
+    assert resources["TasksFunctionEventInvokeConfig"]["Properties"] == {
+        "DestinationConfig": {"OnFailure": {"Destination": queue}},
+        "FunctionName": {"Ref": "TasksFunction"},
+        "MaximumRetryAttempts": 2,
+        "Qualifier": "live",
+    }
+    sends = {"Action": "sqs:SendMessage", "Effect": "Allow", "Resource": queue}
+    policies = resources["TasksFunctionRole"]["Properties"]["Policies"]
+    assert [sends] in [policy["PolicyDocument"]["Statement"] for policy in policies]

@@ -175,16 +175,18 @@ def test_python_version_is_consistent(tmp_path: Path, python_version: str) -> No
         assert bases == {f"python:{python_version}-slim-trixie"}
 
 
-def test_one_image_three_functions(tmp_path: Path) -> None:
+def test_one_image_four_functions(tmp_path: Path) -> None:
     project = bake(tmp_path)
     template = load_sam_template(project)
     resources = template["Resources"]
     web = resources["WebFunction"]
     migrations = resources["ManageFunction"]
     hook = resources["PreTrafficHook"]
+    tasks = resources["TasksFunction"]
 
-    assert web["Metadata"] == migrations["Metadata"] == hook["Metadata"], "one image"
+    assert web["Metadata"] == migrations["Metadata"] == hook["Metadata"] == tasks["Metadata"]
     assert hook["Properties"]["ImageConfig"] == {"Command": ["config.pre_traffic_hook.handler"]}
+    assert tasks["Properties"]["ImageConfig"] == {"Command": ["config.tasks_function.handler"]}
     assert web["Properties"]["PackageType"] == migrations["Properties"]["PackageType"] == "Image"
     assert web["Properties"]["FunctionUrlConfig"] == {"AuthType": "NONE"}
     assert "FunctionUrlConfig" not in migrations["Properties"]
@@ -205,6 +207,7 @@ def test_one_image_three_functions(tmp_path: Path) -> None:
         "ManageFunctionName",
         "AlarmTopicArn",
         "MediaBucketName",
+        "TasksDeadLetterQueueUrl",
     }
 
 

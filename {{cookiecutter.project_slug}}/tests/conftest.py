@@ -12,6 +12,7 @@ from django.test import override_settings
 
 import config.manage_function
 import config.settings.test
+import config.tasks_function
 from config.web_function import Handler, make_handler
 from tests.environment import LAMBDA_ENVIRONMENT, load_lambda_settings, settings_in
 
@@ -76,6 +77,7 @@ def lambda_handler(lambda_settings) -> Iterator[Handler]:
 
 @pytest.fixture
 def keep_test_connection(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The manage function keeps the test database's connection, and so the test's
-    transaction, open, as Django's test client does; on Lambda it closes stale connections."""
-    monkeypatch.setattr(config.manage_function, "close_old_connections", lambda: None)
+    """The manage and tasks functions keep the test database's connection, and so the test's
+    transaction, open, as Django's test client does; on Lambda they close stale connections."""
+    for function in (config.manage_function, config.tasks_function):
+        monkeypatch.setattr(function, "close_old_connections", lambda: None)

@@ -15,6 +15,7 @@ LAMBDA_ENVIRONMENT = {
     # template.yaml's MediaBucket, and its DjangoDefaultFromEmail parameter once email is set up.
     "DJANGO_MEDIA_BUCKET": "app-media",
     "DJANGO_DEFAULT_FROM_EMAIL": "noreply@example.com",
+    "TASKS_FUNCTION": "app-production_tasks:live",
 }
 
 

@@ -73,6 +73,15 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# Tasks (django.tasks) run in the tasks function, sent there once their transaction commits;
+# elsewhere Django's immediate backend runs them at once, in the process (docs/tasks.md).
+TASKS = {
+    "default": {
+        "BACKEND": "config.tasks.LambdaTaskBackend",
+        "OPTIONS": {"FUNCTION": env("TASKS_FUNCTION", default="")},
+    }
+}
+
 # Email goes through Amazon SES (django-anymail) as the function's role, which may send only
 # from DJANGO_DEFAULT_FROM_EMAIL: it is every message's sender, error reports' too.
 EMAIL_BACKEND = "config.mail.EmailBackend"
