@@ -26,6 +26,7 @@ UV = str(Path(sys.executable).parent / "uv")
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
 DEFAULT_SLUG = "my_django_app"
+STACK_NAME = "my-django-app-production"  # what the image tests' functions take for AWS::StackName
 
 
 def bake(output_dir: Path, **answers: str) -> Path:
@@ -194,9 +195,11 @@ def function_environment(
     variables = template["Resources"][function]["Properties"]["Environment"]["Variables"]
     environment = {}
     for name, value in variables.items():
+        if isinstance(value, dict) and "!Sub" in value:  # a name made from the stack's
+            value = value["!Sub"].replace("${AWS::StackName}", STACK_NAME)
         if isinstance(value, dict):
             ((tag, reference),) = value.items()
-            assert tag == "!Ref", f"{name}: only !Ref is understood here, not {tag}"
+            assert tag == "!Ref", f"{name}: only !Ref and !Sub are understood here, not {tag}"
             if reference.split(".")[0] in template["Resources"]:  # a function or its .Alias
                 value = reference.lower()
             else:

@@ -30,7 +30,7 @@ from urllib.request import Request, urlopen
 import yaml
 
 from tests.helpers import free_port, function_environment, load_sam_template, unavailable
-from tests.hook_peers import is_error
+from tests.lambda_peers import is_error
 from tests.postgres import fresh_database
 
 LAMBDA_UID = "993:993"
@@ -323,15 +323,17 @@ def web_function_with_admin(
 ) -> Iterator[Function]:
     """The web function on a fresh, migrated database with an account `admin`: `password`."""
     with fresh_database() as url:
-        env = {
-            **image.environment("WebFunction", parameters(url)),
-            "DJANGO_SUPERUSER_PASSWORD": password,
-        }
-        image.run("WebFunction", ["python", "manage.py", "migrate"], env)
-        superuser = "createsuperuser --noinput --username admin --email admin@example.com"
-        image.run("WebFunction", ["python", "manage.py", *superuser.split()], env)
+        migrate_with_admin(image, url, password)
         with image.start("WebFunction", parameters(url, allowed_hosts)) as web:
             yield web
+
+
+def migrate_with_admin(image: LambdaImage, url: str, password: str) -> None:
+    """Migrates the database at `url` and adds an account `admin`: `password`."""
+    env = {**image.environment("WebFunction", parameters(url)), "DJANGO_SUPERUSER_PASSWORD": password}
+    image.run("WebFunction", ["python", "manage.py", "migrate"], env)
+    superuser = "createsuperuser --noinput --username admin --email admin@example.com"
+    image.run("WebFunction", ["python", "manage.py", *superuser.split()], env)
 
 
 def generated_events(project: Path) -> ModuleType:

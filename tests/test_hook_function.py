@@ -1,35 +1,18 @@
 """The PreTraffic hook as Lambda runs it: in the image under the emulator, it invokes the
 manage function (in the image under the emulator too, on a real Postgres) and reports the
-outcome to CodeDeploy. Lambda's Invoke and CodeDeploy's API are a stand-in (tests/hook_peers.py):
+outcome to CodeDeploy. Lambda's Invoke and CodeDeploy's API are a stand-in (tests/lambda_peers.py):
 no AWS here."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
 
 from tests.helpers import postgres_url
-from tests.hook_peers import HookPeers
 from tests.lambda_container import LambdaImage, parameters
+from tests.lambda_peers import CREDENTIALS, serving
 from tests.postgres import fresh_database, tables
 
 DEPLOYMENT = {"DeploymentId": "d-EXAMPLE123", "LifecycleEventHookExecutionId": "eyJleGFtcGxlIjp9"}
-# What boto3 needs to sign a request; the stand-in checks no signature.
-CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
-
-
-@contextmanager
-def hook_peers(functions: dict[str, str]) -> Iterator[HookPeers]:
-    peers = HookPeers(("127.0.0.1", 0), functions)
-    threading.Thread(target=peers.serve_forever, daemon=True).start()
-    try:
-        yield peers
-    finally:
-        peers.shutdown()
-        peers.server_close()
 
 
 @pytest.mark.parametrize("outcome", ["Succeeded", "Failed"])
@@ -41,7 +24,7 @@ def test_the_hook_runs_the_migrations_and_reports_once(
         database = url if outcome == "Succeeded" else postgres_url("no_such_database")
         with (
             lambda_image.start("ManageFunction", parameters(database)) as migrations,
-            hook_peers({hook_env["MANAGE_FUNCTION"]: migrations.url}) as aws,
+            serving({hook_env["MANAGE_FUNCTION"]: migrations.url}) as aws,
             lambda_image.start(
                 "PreTrafficHook", {}, {"AWS_ENDPOINT_URL": aws.url, **CREDENTIALS}
             ) as hook,

@@ -22,16 +22,15 @@ class LambdaTaskBackend(BaseTaskBackend):
     retries a failed task twice, then moves it to the stack's TasksDeadLetterQueue.
     """
 
-    def __init__(self, alias: str, params: dict[str, Any]) -> None:
-        super().__init__(alias, params)
-        self.function = self.options.get("FUNCTION")
-        if not self.function:
+    supports_async_task = True  # the tasks function runs a coroutine to its end
+
+    def enqueue(self, task: Task, args: list[Any], kwargs: dict[str, Any]) -> TaskResult:
+        # Checked here, not when the backend is made: every @task makes it, at import.
+        if not self.options.get("FUNCTION"):
             raise ImproperlyConfigured(
                 "Tasks are not set up: TASKS_FUNCTION is not set. template.yaml sets it to the "
                 "stack's tasks function, e.g. my-app-production_tasks:live."
             )
-
-    def enqueue(self, task: Task, args: list[Any], kwargs: dict[str, Any]) -> TaskResult:
         self.validate_task(task)
         result = TaskResult(
             task=task,
@@ -55,8 +54,9 @@ class LambdaTaskBackend(BaseTaskBackend):
         return result
 
     def invoke(self, result: TaskResult, payload: bytes) -> None:
-        import boto3  # here, not at start-up: every @task builds this backend when imported
+        import boto3  # here, not at start-up
 
         client = boto3.client("lambda")
-        client.invoke(FunctionName=self.function, InvocationType="Event", Payload=payload)
+        function = self.options["FUNCTION"]
+        client.invoke(FunctionName=function, InvocationType="Event", Payload=payload)
         task_enqueued.send(type(self), task_result=result)
