@@ -52,6 +52,7 @@ SLOW_FILES = {
     "test_manage_function.py",
     "test_pooler.py",
     "test_sam_local.py",
+    "test_tasks_function.py",
     "test_web_function.py",
 }
 

@@ -330,7 +330,10 @@ def web_function_with_admin(
 
 def migrate_with_admin(image: LambdaImage, url: str, password: str) -> None:
     """Migrates the database at `url` and adds an account `admin`: `password`."""
-    env = {**image.environment("WebFunction", parameters(url)), "DJANGO_SUPERUSER_PASSWORD": password}
+    env = {
+        **image.environment("WebFunction", parameters(url)),
+        "DJANGO_SUPERUSER_PASSWORD": password,
+    }
     image.run("WebFunction", ["python", "manage.py", "migrate"], env)
     superuser = "createsuperuser --noinput --username admin --email admin@example.com"
     image.run("WebFunction", ["python", "manage.py", *superuser.split()], env)

@@ -173,7 +173,9 @@ def test_database_guardrails_are_off_until_given(project: Path) -> None:
         for name, function in of_type(guarded, "AWS::Lambda::Function").items()
         if "VpcConfig" in function["Properties"]
     }
-    assert in_vpc == {"WebFunction", "ManageFunction", "TasksFunction"}, "those that use the database"
+    assert in_vpc == {"WebFunction", "ManageFunction", "TasksFunction"}, (
+        "those that use the database"
+    )
 
 
 def test_every_django_function_may_enqueue_and_a_failed_task_goes_to_the_queue(
