@@ -888,7 +888,7 @@ def test_every_role_of_the_stack_has_the_boundary(baked, environment: str) -> No
     boundary = role_parameters(project, region, environment)["Boundary"]
 
     roles = [r for r in template["Resources"].values() if r["Type"] == "AWS::IAM::Role"]
-    assert len(roles) == len(arns["role"]) >= 5  # 3 functions', CodeDeploy's, the scheduler's
+    assert len(roles) == len(arns["role"]) >= 6  # 4 functions', CodeDeploy's, the scheduler's
     for role in roles:
         assert resolve(role["Properties"].get("PermissionsBoundary"), refs) == boundary
     assert arns["policy"] == [boundary]

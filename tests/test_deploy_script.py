@@ -47,7 +47,7 @@ def project(tmp_path_factory: pytest.TempPathFactory, aws_endpoint: AwsEndpoint)
 
 
 def version_hash(parameters: dict[str, str], project: Path) -> str:
-    """bin/deploy's: the image `sam build` built (one for the three functions; the stand-in
+    """bin/deploy's: the image `sam build` built (one for the four functions; the stand-in
     push tagged it with its id) and every value."""
     built = (project / ".aws-sam" / "build" / "template.yaml").read_text()
     (image,) = set(re.findall(r"ImageUri: \S+:(\w+)$", built, re.MULTILINE))
