@@ -35,6 +35,7 @@ EXPECTED_FILES = [
     "README.md",
     "docs/costs.md",
     "docs/database.md",
+    "docs/dependencies.md",
     "docs/lambda.md",
     "docs/users-uploads-email.md",
     "bin/deploy",

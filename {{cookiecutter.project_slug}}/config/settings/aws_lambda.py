@@ -74,12 +74,8 @@ STORAGES = {
 
 # Email goes through Amazon SES (django-anymail) as the function's role, which may send only
 # from DJANGO_DEFAULT_FROM_EMAIL: it is every message's sender, error reports' too.
-MAILERS = {
-    "default": {
-        "BACKEND": "config.mail.EmailBackend",
-        "OPTIONS": {"client_params": {"region_name": AWS_REGION}},
-    }
-}
+MAILERS = {"default": {"BACKEND": "config.mail.EmailBackend"}}
+ANYMAIL = {"AMAZON_SES_CLIENT_PARAMS": {"region_name": AWS_REGION}}
 DEFAULT_FROM_EMAIL = SERVER_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="")
 # Each server error is mailed to ADMINS ("Name <address>" or "address", comma-separated) by
 # the mail_admins handler of Django's default logging, which LOGGING below keeps.

@@ -53,9 +53,8 @@ TEMPLATES = [
 # it once auth's tables exist.
 AUTH_USER_MODEL = "users.User"
 
-# Content-Security-Policy on every page, locally too: the browser loads scripts, styles, images
-# and the rest only from this site, and runs no inline script or style but those tagged with
-# the request's nonce, which the admin's templates add (through the csp context processor).
+# Content-Security-Policy on every page, locally too: everything loads from this site only, and
+# inline code runs only with the request's nonce, which the admin's templates add.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
