@@ -1,8 +1,10 @@
 """A person's path in headless Chromium through the web function as Lambda runs it: the image
 `sam build` built, under the Runtime Interface Emulator, behind a Function URL on localhost
 (tests/function_url.py), on a real Postgres database. The admin, its CSS, log in, the
-dashboard, log out. Chromium is Debian's (`apt-get install chromium`); Playwright drives it and
-downloads no browser of its own."""
+dashboard, the users' list and a user's form with their JavaScript, log out, and the home page:
+any violation of the project's Content-Security-Policy, or any uncaught script error, fails the
+test. Chromium is Debian's (`apt-get install chromium`); Playwright drives it and downloads no
+browser of its own."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import ConsoleMessage, Error, Page, expect, sync_playwright
 
 from tests.function_url import function_url
 from tests.helpers import unavailable
@@ -27,6 +29,9 @@ CHROMIUM_ARGS = [
 ]
 PASSWORD = "correct horse battery staple"
 ADMIN_HEADER_BLUE = "rgb(65, 118, 144)"  # django/contrib/admin/static/admin/css/base.css
+# Runs in each page before its own scripts (Playwright's init scripts are exempt from CSP).
+REPORT_CSP_VIOLATIONS = """document.addEventListener("securitypolicyviolation", (event) =>
+    console.error(`CSP violation: ${event.violatedDirective} refused ${event.blockedURI}`));"""
 
 
 @pytest.fixture(scope="module")
@@ -47,8 +52,29 @@ def page() -> Iterator[Page]:
         unavailable("no chromium on PATH (apt-get install chromium)")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield browser.new_page()
+        page = browser.new_page()
+        page.add_init_script(REPORT_CSP_VIOLATIONS)
+        yield page
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations_or_script_errors(page: Page) -> Iterator[None]:
+    errors: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.text.startswith("CSP violation"):
+            errors.append(message.text)
+
+    def on_page_error(error: Error) -> None:
+        errors.append(f"uncaught: {error}")
+
+    page.on("console", on_console)
+    page.on("pageerror", on_page_error)
+    yield
+    page.remove_listener("console", on_console)
+    page.remove_listener("pageerror", on_page_error)
+    assert errors == []
 
 
 def test_admin_in_a_browser(server: str, page: Page, tmp_path: Path) -> None:
@@ -67,6 +93,14 @@ def test_admin_in_a_browser(server: str, page: Page, tmp_path: Path) -> None:
     assert cookies["sessionid"]["secure"] is True
     assert cookies["sessionid"]["httpOnly"] is True
     page.screenshot(path=tmp_path / "dashboard.png")
+
+    page.click("a[href='/admin/users/user/']")
+    expect(page.locator("#result_list")).to_contain_text("admin")
+    page.click("#action-toggle")  # actions.js: selects every row
+    expect(page.locator("input.action-select").first).to_be_checked()
+    page.click("#result_list a:text-is('admin')")
+    # SelectFilter2.js builds the two-list picker for the groups and permissions.
+    expect(page.locator("#id_groups_from")).to_be_visible()
 
     page.click("#logout-form button")
 

@@ -36,6 +36,7 @@ EXPECTED_FILES = [
     "docs/costs.md",
     "docs/tasks.md",
     "docs/database.md",
+    "docs/dependencies.md",
     "docs/lambda.md",
     "docs/users-uploads-email.md",
     "bin/deploy",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from email.utils import parseaddr
 
 import boto3
 import pytest
@@ -43,17 +44,15 @@ def test_a_password_reset_email_reaches_ses(ses: list) -> None:
     assert "https://app.example.com/accounts/reset/" in message.raw_data.replace("=\r\n", "")
 
 
-# Django's AdminEmailHandler sends with fail_silently=True, which anymail plans to drop after
-# Django 6.2 and warns about; the message is still sent.
-@pytest.mark.filterwarnings("ignore:Anymail will drop support for fail_silently")
 def test_errors_are_mailed_to_admins(ses: list, lambda_settings) -> None:
-    lambda_settings.ADMINS = [("Ops", "ops@example.org")]
+    lambda_settings.ADMINS = ["Ops <ops@example.org>"]
 
     logging.getLogger("django.request").error("Internal Server Error: /boom/")
 
     (message,) = ses
     assert message.source == FROM
-    assert set(message.destinations) == {"ops@example.org"}
+    assert {parseaddr(address)[1] for address in message.destinations} == {"ops@example.org"}
+    assert "To: Ops <ops@example.org>" in message.raw_data
     assert "Internal Server Error: /boom/" in message.raw_data
 
 

@@ -140,7 +140,7 @@ def test_admins_from_the_environment(lambda_environment, monkeypatch) -> None:
 
     admins = load_lambda_settings()["ADMINS"]
 
-    assert admins == [("Ops Team", "ops@example.com"), ("", "dev@example.com")]
+    assert admins == ["Ops Team <ops@example.com>", "dev@example.com"]
 
 
 def test_admins_need_a_sender(lambda_environment, monkeypatch) -> None:

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.db import DatabaseError
 from django.test import Client
@@ -52,6 +54,17 @@ def test_admin_login_page(client: Client) -> None:
 
     assert response.status_code == 200
     assert b'name="csrfmiddlewaretoken"' in response.content
+
+
+def test_admin_pages_allow_their_own_inline_code_by_nonce(client: Client) -> None:
+    response = client.get("/admin/login/")
+
+    nonces = set(re.findall(r' nonce="([^"]+)"', response.content.decode()))
+    assert len(nonces) == 1, nonces
+    nonce = f"'nonce-{nonces.pop()}'"
+    assert response["Content-Security-Policy"] == (
+        f"default-src 'self'; script-src 'self' {nonce}; style-src 'self' {nonce}"
+    )
 
 
 def test_static_css(client: Client) -> None:

@@ -5,7 +5,6 @@ constraints check before a deploy.
 """
 
 import logging
-from email.utils import parseaddr
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -84,12 +83,12 @@ TASKS = {
 
 # Email goes through Amazon SES (django-anymail) as the function's role, which may send only
 # from DJANGO_DEFAULT_FROM_EMAIL: it is every message's sender, error reports' too.
-EMAIL_BACKEND = "config.mail.EmailBackend"
+MAILERS = {"default": {"BACKEND": "config.mail.EmailBackend"}}
 ANYMAIL = {"AMAZON_SES_CLIENT_PARAMS": {"region_name": AWS_REGION}}
 DEFAULT_FROM_EMAIL = SERVER_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="")
 # Each server error is mailed to ADMINS ("Name <address>" or "address", comma-separated) by
 # the mail_admins handler of Django's default logging, which LOGGING below keeps.
-ADMINS = env.list("DJANGO_ADMINS", cast=parseaddr, default=[])
+ADMINS = env.list("DJANGO_ADMINS", cast=str.strip, default=[])
 if ADMINS and not SERVER_EMAIL:
     raise ImproperlyConfigured("DJANGO_ADMINS needs DJANGO_DEFAULT_FROM_EMAIL to mail from.")
 

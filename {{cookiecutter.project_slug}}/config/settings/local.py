@@ -17,4 +17,4 @@ DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / '
 # Uploads on this machine's disk (gitignored); runserver serves them at MEDIA_URL.
 MEDIA_ROOT = BASE_DIR / "media"
 # Emails are printed where runserver logs, not sent.
-EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
