@@ -23,14 +23,15 @@ urlpatterns = [path("groups/", count_groups)]
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("limit", "shown"), [("20s", "20s"), (None, "9min")], ids=["web", "manage"]
+    ("limit", "shown"),
+    [("20s", "20s"), ("540s", "9min"), ("840s", "14min")],
+    ids=["web", "manage", "tasks"],
 )
 def test_each_new_connection_gets_its_functions_statement_timeout(limit: str, shown: str) -> None:
-    """20 s for the web function (its settings); 540 s of its 600 for the manage function, which
-    sets it when imported (as tests/conftest.py does, so the tests' connections have it too)."""
+    """20 s for the web function (its settings); the manage and tasks functions set theirs,
+    540 s of 600 and 840 s of 900, when imported."""
     other = connection.copy()
-    if limit:
-        other.settings_dict["STATEMENT_TIMEOUT"] = limit
+    other.settings_dict["STATEMENT_TIMEOUT"] = limit
     with other.cursor() as cursor:
         cursor.execute("SHOW statement_timeout")
         (timeout,) = cursor.fetchone()
