@@ -6,6 +6,7 @@ the first request arrives and every invocation reuses it.
 """
 
 import gc
+import random
 from collections.abc import Callable
 from typing import Any
 
@@ -16,6 +17,8 @@ gc.disable()
 
 from apig_wsgi import make_lambda_handler  # noqa: E402
 from django.core.wsgi import get_wsgi_application  # noqa: E402
+from django.db import connections  # noqa: E402
+from snapshot_restore_py import register_after_restore, register_before_snapshot  # noqa: E402
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 WSGIApplication = Callable[[dict[str, Any], Callable[..., Any]], Any]
@@ -42,6 +45,12 @@ def make_handler(application: WSGIApplication) -> Handler:
 
 
 handler = make_handler(get_wsgi_application())
+# With SnapStart (template.yaml's WebSnapStart) Lambda snapshots the process after this init
+# and starts every new environment from the copy: a database connection would be one socket
+# shared by all of them, long closed by the server, and random's state one sequence for all.
+# secrets, uuid4 and CSRF tokens read the kernel's randomness afresh: nothing to do for them.
+register_before_snapshot(connections.close_all)
+register_after_restore(random.seed)
 # What start-up made stays for good: frozen, later collections need not look at it again.
 gc.freeze()
 gc.enable()
