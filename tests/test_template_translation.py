@@ -23,6 +23,7 @@ CHANGED = {
     "DjangoAllowedHosts": "www.example.com",
     "DjangoLogLevel": "DEBUG",
     "ResetDatabase": "app",
+    "WebSnapStart": "PublishedVersions",  # SnapStart snapshots only versions published after
 }
 IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/my-django-app-production:webfunction-1"
 # The functions whose "live" alias serves the new settings.

@@ -45,10 +45,9 @@ def make_handler(application: WSGIApplication) -> Handler:
 
 
 handler = make_handler(get_wsgi_application())
-# With SnapStart (template.yaml's WebSnapStart) Lambda snapshots the process after this init
-# and starts every new environment from the copy: a database connection would be one socket
-# shared by all of them, long closed by the server, and random's state one sequence for all.
-# secrets, uuid4 and CSRF tokens read the kernel's randomness afresh: nothing to do for them.
+# With SnapStart (template.yaml's WebSnapStart) every new environment starts from a snapshot
+# taken after this init: a connection would be one dead socket shared by all, and random one
+# sequence. (secrets, uuid4 and so CSRF tokens read the kernel's randomness: nothing to do.)
 register_before_snapshot(connections.close_all)
 register_after_restore(random.seed)
 # What start-up made stays for good: frozen, later collections need not look at it again.
