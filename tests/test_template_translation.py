@@ -100,3 +100,16 @@ def test_the_hook_gets_the_reset(project: Path) -> None:
     retries = template["Resources"]["PreTrafficHookInvokeConfig"]["Properties"]
     assert retries["FunctionName"] == {"Ref": "PreTrafficHook"}
     assert (retries["Qualifier"], retries["MaximumRetryAttempts"]) == ("$LATEST", 0)
+
+
+def test_snapstart_is_the_web_functions_and_its_old_versions_go(project: Path) -> None:
+    """A replaced version is deleted: SAM keeps them by default, and with SnapStart each one's
+    snapshot is billed for as long as it exists."""
+    template = deploy(project, SETTINGS | {"WebSnapStart": "PublishedVersions"})
+    resources = template["Resources"]
+
+    assert resources["WebFunction"]["Properties"]["SnapStart"] == {
+        "ApplyOn": {"Ref": "WebSnapStart"}
+    }
+    assert resources[versions(template)["WebFunction"]]["DeletionPolicy"] == "Delete"
+    assert "SnapStart" not in resources["ManageFunction"]["Properties"]

@@ -45,9 +45,8 @@ def make_handler(application: WSGIApplication) -> Handler:
 
 
 handler = make_handler(get_wsgi_application())
-# With SnapStart (template.yaml's WebSnapStart) every new environment starts from a snapshot
-# taken after this init: a connection would be one dead socket shared by all, and random one
-# sequence. (secrets, uuid4 and so CSRF tokens read the kernel's randomness: nothing to do.)
+# SnapStart (template.yaml's WebSnapStart) starts environments from a snapshot taken here: none
+# may share a connection, nor random's sequence (secrets, uuid4 and CSRF tokens need nothing).
 register_before_snapshot(connections.close_all)
 register_after_restore(random.seed)
 # What start-up made stays for good: frozen, later collections need not look at it again.
