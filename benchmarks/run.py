@@ -24,6 +24,10 @@ Postgres DATABASE_URL, as deployed. Cold starts are timed with bytecode compiled
 none (PYTHONPYCACHEPREFIX at an empty directory plus PYTHONDONTWRITEBYTECODE: every import,
 the standard library's too, compiles in memory).
 
+SnapStart's restore path (in-process too): the generated project started as Lambda starts it
+to take a snapshot, the local Runtime API holding its /restore/next; from the answer, the
+after-restore hooks and the first response, beside the same project's full cold start.
+
 Cold starts are interleaved: every round starts each image once (or each peer once, for one
 kind of cold start), in an order that flips every round; a ratio is the median of the
 per-round ratios.
