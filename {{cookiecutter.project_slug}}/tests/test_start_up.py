@@ -42,6 +42,8 @@ for _ in range(2):
 def test_restored_environments_share_no_connection_and_no_random_sequence(
     tmp_path: Path,
 ) -> None:
+    """In a process of its own, on the Lambda settings (connections kept between requests) and
+    a database file: Django never closes the tests' in-memory SQLite database."""
     env = {
         **os.environ,
         **LAMBDA_ENVIRONMENT,
