@@ -33,6 +33,7 @@ from tests.lambda_container import LambdaImage, parameters
 HANDLERS = Path(__file__).resolve().parent / "handlers"
 PEER_PACKAGES = ["gunicorn==27.0.1", "mangum==0.22.0", "serverless-wsgi==3.1.0", "zappa==0.63.0"]
 APP = "my_django_app"
+GENERATED = "generated project"
 BARE = "bare startproject + apig-wsgi"
 LIKE_FOR_LIKE = "startproject + this app + apig-wsgi"
 IMAGE_ROOT = "/app"
@@ -51,7 +52,7 @@ class Peer:
 
 def peers() -> list[Peer]:
     return [
-        Peer("generated project", "config.web_function.handler"),
+        Peer(GENERATED, "config.web_function.handler"),
         Peer(BARE, "stock_apig_wsgi.handler", settings="bare.settings", home_status=404),
         Peer(LIKE_FOR_LIKE, "stock_apig_wsgi.handler", settings="stock.settings"),
         Peer("serverless-wsgi", "serverless_wsgi_handler.handler"),
@@ -194,6 +195,25 @@ class Bench:
         assert result.kind == "response" and result.body["statusCode"] == expected, result.body
         return elapsed
 
+    def after_restore(self, peer: Peer, path: str) -> float:
+        """Seconds from a SnapStart restore to the first response: the process is started as
+        Lambda starts it to take a snapshot, so awslambdaric runs the before-snapshot hooks at
+        the end of init and asks for /restore/next; answered, it runs the after-restore hooks
+        and serves the event waiting for it. Lambda's own restore of the memory is not in it."""
+        env = {**self.environment(peer, True), "AWS_LAMBDA_INITIALIZATION_TYPE": "snap-start"}
+        with RuntimeAPI() as runtime_api:
+            process = self.spawn(peer, env, runtime_api)
+            assert runtime_api.snapshot.wait(60), "the runtime never asked for /restore/next"
+            request_id = runtime_api.push(self.event(peer, path))
+            started = time.perf_counter()
+            runtime_api.restored.set()
+            result = runtime_api.result(request_id, timeout=60)
+            elapsed = time.perf_counter() - started
+            process.kill()
+            process.wait()
+        assert result.kind == "response" and result.body["statusCode"] == 200, result.body
+        return elapsed
+
     def gunicorn_boot(self, path: str, env: dict[str, str]) -> float:
         port = free_port()
         request = urllib.request.Request(
@@ -322,6 +342,10 @@ class RuntimeAPI:
         self.process: subprocess.Popen | None = None  # the function, once started
         self.pending: queue.Queue[tuple[str, bytes]] = queue.Queue()
         self.results: dict[str, queue.Queue[Result]] = {}
+        # SnapStart: the runtime asked for /restore/next (its init is what Lambda would
+        # snapshot), and the answer it waits for.
+        self.snapshot = threading.Event()
+        self.restored = threading.Event()
         self.server = Server(("127.0.0.1", 0), self._handler_class())
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -377,6 +401,10 @@ class RuntimeAPI:
                 pass
 
             def do_GET(self) -> None:
+                if self.path == f"{PREFIX}/restore/next":
+                    api.snapshot.set()
+                    api.restored.wait()
+                    return self._reply(200, {})
                 if self.path != f"{PREFIX}/invocation/next":
                     return self._reply(404, {"errorMessage": f"unknown path {self.path}"})
                 request_id, event = api.pending.get()

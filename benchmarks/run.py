@@ -24,6 +24,10 @@ Postgres DATABASE_URL, as deployed. Cold starts are timed with bytecode compiled
 none (PYTHONPYCACHEPREFIX at an empty directory plus PYTHONDONTWRITEBYTECODE: every import,
 the standard library's too, compiles in memory).
 
+SnapStart's restore path (in-process too): the generated project started as Lambda starts it
+to take a snapshot, the local Runtime API holding its /restore/next; from the answer, the
+after-restore hooks and the first response, beside the same project's full cold start.
+
 Cold starts are interleaved: every round starts each image once (or each peer once, for one
 kind of cold start), in an order that flips every round; a ratio is the median of the
 per-round ratios.
@@ -51,7 +55,7 @@ sys.path.insert(0, str(REPO))
 
 from benchmarks.images import BASE, PAGE, ColdStarts, Image, facts, remove  # noqa: E402
 from benchmarks.images import prepare as prepare_images  # noqa: E402
-from benchmarks.in_process import BARE, LIKE_FOR_LIKE, Bench, Peer, peers  # noqa: E402
+from benchmarks.in_process import BARE, GENERATED, LIKE_FOR_LIKE, Bench, Peer, peers  # noqa: E402
 from tests.aws_clients import sam_cli  # noqa: E402
 from tests.helpers import bake, find_python, postgres_url, project_env  # noqa: E402
 from tests.lambda_container import docker_available  # noqa: E402
@@ -197,6 +201,25 @@ def in_process_tables(measured: list[Peer], cold_starts: int, requests: int) -> 
         cells.append(f"{ratio(peer, bare, '/admin/login/ compiled'):.2f}")
         cells.append(f"{ratio(peer, like, '/ compiled'):.2f}")
         lines.append(f"| {peer.name} | {' | '.join(cells)} |")
+    generated = next(peer for peer in measured if peer.name == GENERATED)
+    restores, starts = generated.cold["after restore"], generated.cold["cold start, paired"]
+    lines += [
+        "",
+        "**SnapStart's restore path**, in-process: what a restore leaves to do, against a full "
+        "cold start. The generated project started with "
+        "`AWS_LAMBDA_INITIALIZATION_TYPE=snap-start`, as Lambda starts it to take a snapshot: "
+        "awslambdaric runs the before-snapshot hooks at the end of init and asks the Runtime "
+        "API for `/restore/next`; answered, it runs the after-restore hooks and serves the "
+        "first `GET /` (timed from the answer to the response). Beside it, the same project's "
+        f"spawn to first response. {len(restores)} interleaved pairs, median (ms); the ratio is "
+        "the median of the per-pair ratios. Lambda's own restore of the snapshot (loading its "
+        "memory) cannot run here and is not in it:",
+        "",
+        "| | after restore | full cold start | ratio |",
+        "|---|---:|---:|---:|",
+        f"| {generated.name} | {statistics.median(restores) * 1000:.1f} | "
+        f"{statistics.median(starts) * 1000:.0f} | {paired(restores, starts):.3f} |",
+    ]
     lines += [
         "",
         f"**Warm**, in-process, `GET /` through the runtime client, median of {requests} after "
@@ -260,6 +283,19 @@ def in_process_cold_starts(bench: Bench, measured: list[Peer], rounds: int) -> N
                     peer.cold.setdefault(key, []).append(seconds)
 
 
+def snapstart_restores(bench: Bench, generated: Peer, rounds: int) -> None:
+    """The generated project's restore path beside its full cold start, a pair each round, in
+    an order that flips each round."""
+    measures = {
+        "after restore": lambda: bench.after_restore(generated, "/"),
+        "cold start, paired": lambda: bench.cold_start(generated, "/", compiled=True),
+    }
+    for round_number in range(rounds):
+        progress(f"SnapStart's restore path, round {round_number + 1}/{rounds}")
+        for key in sorted(measures, reverse=bool(round_number % 2)):
+            generated.cold.setdefault(key, []).append(measures[key]())
+
+
 def measure(work: Path, args: argparse.Namespace) -> str:
     sam = check_requirements()
     with stdout_to_stderr():  # the post-generation hook's next steps
@@ -277,6 +313,7 @@ def measure(work: Path, args: argparse.Namespace) -> str:
         remove(images)
     measured = peers()
     in_process_cold_starts(bench, measured, args.cold_starts)
+    snapstart_restores(bench, next(p for p in measured if p.name == GENERATED), args.cold_starts)
     for peer in measured:
         if peer.handler and "trivial" not in peer.name and peer.home_status == 200:
             progress(f"Warm: {peer.name}")

@@ -1,6 +1,6 @@
 """The README's benchmark command still runs and reports the real image beside the bare
-`startproject` one, and every in-process peer (its figures are not judged here: speed is
-measured by the benchmark, not asserted in tests)."""
+`startproject` one, every in-process peer and SnapStart's restore path (its figures are not
+judged here: speed is measured by the benchmark, not asserted in tests)."""
 
 from __future__ import annotations
 
@@ -66,7 +66,7 @@ def test_benchmark_reports_the_image_and_every_peer() -> None:
     )
 
     assert result.returncode == 0, result.stderr[-3000:]
-    cold_image, image_facts, cold, warm = tables(result.stdout)
+    cold_image, image_facts, cold, restore, warm = tables(result.stdout)
     assert [row[0] for row in cold_image] == IMAGES, result.stdout
     for row in cold_image:
         assert re.fullmatch(r"\d+ \(\d+-\d+\)", row[1]), row  # INIT: median (min-max)
@@ -77,6 +77,9 @@ def test_benchmark_reports_the_image_and_every_peer() -> None:
     assert all(len(cells) == 2 for cells in facts.values()), result.stdout
     assert all(int(n.replace(",", "")) > 100 for n in facts[".pyc files in the standard library"])
     assert [row[0] for row in cold] == PEERS, result.stdout
+    # SnapStart's restore path beside the full cold start: times and their ratio.
+    assert [row[0] for row in restore] == ["generated project"], result.stdout
+    assert all(float(cell) > 0 for cell in restore[0][1:]), restore
     assert [row[0] for row in warm] == [
         peer for peer in PEERS if not peer.startswith(COLD_START_ONLY)
     ]

@@ -39,13 +39,14 @@ SUB = "token.actions.githubusercontent.com:sub"
 ACCOUNT = "123456789012"
 # The optional features on: SAM leaves their conditions to CloudFormation, so the translated
 # template holds their resources and properties whatever the values (the VPC's, a concurrency
-# cap, the alarm email's subscription), and the role must allow them all.
+# cap, SnapStart, the alarm email's subscription), and the role must allow them all.
 SETTINGS = {
     "DjangoSecretKey": "s" * 50,
     "DatabaseUrl": "postgres://app:pw@db.example.com/app",
     "SubnetIds": "subnet-0123456789abcdef0,subnet-0123456789abcdef1",
     "SecurityGroupIds": "sg-0123456789abcdef0",
     "WebReservedConcurrency": "20",
+    "WebSnapStart": "PublishedVersions",
     "AlarmEmail": "ops@example.com",
 }
 
@@ -685,9 +686,8 @@ def test_the_optional_features_are_covered(baked) -> None:
     """Their resources and properties are in the template the policy is checked against."""
     _, template, *_ = baked
     resources = template["Resources"]
-    assert {"VpcConfig", "ReservedConcurrentExecutions"} <= resources["WebFunction"][
-        "Properties"
-    ].keys()
+    web = resources["WebFunction"]["Properties"]
+    assert {"VpcConfig", "ReservedConcurrentExecutions", "SnapStart"} <= web.keys()
     assert "VpcConfig" in resources["ManageFunction"]["Properties"]
     assert resources["AlarmEmailSubscription"]["Type"] == "AWS::SNS::Subscription"
 

@@ -23,6 +23,7 @@ CHANGED = {
     "DjangoAllowedHosts": "www.example.com",
     "DjangoLogLevel": "DEBUG",
     "ResetDatabase": "app",
+    "WebSnapStart": "PublishedVersions",  # SnapStart snapshots only versions published after
 }
 IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/my-django-app-production:webfunction-1"
 # The functions whose "live" alias serves the new settings.
@@ -99,3 +100,16 @@ def test_the_hook_gets_the_reset(project: Path) -> None:
     retries = template["Resources"]["PreTrafficHookInvokeConfig"]["Properties"]
     assert retries["FunctionName"] == {"Ref": "PreTrafficHook"}
     assert (retries["Qualifier"], retries["MaximumRetryAttempts"]) == ("$LATEST", 0)
+
+
+def test_snapstart_is_the_web_functions_and_its_old_versions_go(project: Path) -> None:
+    """A replaced version is deleted: SAM keeps them by default, and with SnapStart each one's
+    snapshot is billed for as long as it exists."""
+    template = deploy(project, SETTINGS | {"WebSnapStart": "PublishedVersions"})
+    resources = template["Resources"]
+
+    assert resources["WebFunction"]["Properties"]["SnapStart"] == {
+        "ApplyOn": {"Ref": "WebSnapStart"}
+    }
+    assert resources[versions(template)["WebFunction"]]["DeletionPolicy"] == "Delete"
+    assert "SnapStart" not in resources["ManageFunction"]["Properties"]

@@ -8,6 +8,8 @@ from __future__ import annotations
 import base64
 import json
 import re
+import subprocess
+import uuid
 from collections.abc import Iterator
 from http.cookies import SimpleCookie
 from types import ModuleType
@@ -15,12 +17,14 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import DEFAULT_SLUG
+from benchmarks.in_process import RuntimeAPI
+from tests.helpers import DEFAULT_SLUG, POSTGRES_URL
 from tests.lambda_container import (
     Function,
     LambdaImage,
     Result,
     generated_events,
+    parameters,
     web_function_with_admin,
 )
 
@@ -102,3 +106,41 @@ def test_a_malformed_invoke_is_an_error_and_serving_goes_on(
     assert result.body["errorType"] == "KeyError"
     assert ok(web.invoke(events.function_url_event(path="/")))["statusCode"] == 200
     assert len(web.init_durations()) == 1, "the same runtime serves on, never started again"
+
+
+def test_the_image_takes_part_in_snapstart_without_a_label(
+    lambda_image: LambdaImage, events: ModuleType
+) -> None:
+    """Started as Lambda starts it to take a snapshot, the image's runtime client runs the
+    before-snapshot hooks and asks the Runtime API for /restore/next (Lambda publishes no
+    SnapStart version of an image that neither does so nor has the
+    com.amazonaws.lambda.feature.snapstart label); answered, it runs the after-restore hooks
+    and serves. Lambda's snapshot and restore themselves cannot run here (nor under the
+    emulator): the generated project's tests show what the hooks undo."""
+    name = f"lambda-test-snapstart-{uuid.uuid4().hex[:8]}"
+    with RuntimeAPI() as runtime_api:
+        env = {
+            **lambda_image.environment("WebFunction", parameters(POSTGRES_URL)),
+            "DJANGO_ALLOWED_HOSTS": events.FUNCTION_URL_HOST,
+            "AWS_LAMBDA_INITIALIZATION_TYPE": "snap-start",
+            "AWS_LAMBDA_RUNTIME_API": runtime_api.address,
+        }
+        command = ["docker", "run", "--rm", "--name", name, "--network=host"]
+        runtime_api.process = subprocess.Popen(
+            [
+                *command,
+                *lambda_image.sandbox("WebFunction", env),
+                lambda_image.image("WebFunction"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            assert runtime_api.snapshot.wait(60), "the runtime never asked for /restore/next"
+            runtime_api.restored.set()
+            result = runtime_api.invoke(events.function_url_event(path="/"), timeout=60)
+        finally:
+            subprocess.run(["docker", "rm", "--force", name], capture_output=True, check=False)
+            runtime_api.process.wait()
+
+    assert ok(result)["statusCode"] == 200

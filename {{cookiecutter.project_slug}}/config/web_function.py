@@ -6,6 +6,7 @@ the first request arrives and every invocation reuses it.
 """
 
 import gc
+import random
 from collections.abc import Callable
 from typing import Any
 
@@ -16,6 +17,8 @@ gc.disable()
 
 from apig_wsgi import make_lambda_handler  # noqa: E402
 from django.core.wsgi import get_wsgi_application  # noqa: E402
+from django.db import connections  # noqa: E402
+from snapshot_restore_py import register_after_restore, register_before_snapshot  # noqa: E402
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 WSGIApplication = Callable[[dict[str, Any], Callable[..., Any]], Any]
@@ -42,6 +45,10 @@ def make_handler(application: WSGIApplication) -> Handler:
 
 
 handler = make_handler(get_wsgi_application())
+# SnapStart (template.yaml's WebSnapStart) starts environments from a snapshot taken here: none
+# may share a connection, nor random's sequence (secrets, uuid4 and CSRF tokens need nothing).
+register_before_snapshot(connections.close_all)
+register_after_restore(random.seed)
 # What start-up made stays for good: frozen, later collections need not look at it again.
 gc.freeze()
 gc.enable()
