@@ -9,9 +9,11 @@ from tests.helpers import TEMPLATE_DIR, bake
 # Lines a user owns and reads to understand the project: everything but tests, docs, static
 # assets, templates, migrations and lock files. Issue #16 aimed at 1,800 and got from 3,037 to
 # 1,994 with every deployed capability kept; #17's security fixes (permissions boundary, names
-# scoped to one stack, statement timeouts, login limits) added about 190. Raise it only with a
-# reason in the commit.
-SURFACE_LIMIT = 2200
+# scoped to one stack, statement timeouts, login limits) added about 190; #18's tasks function
+# (backend, handler, example task, its queue, alarm, log group and IAM: about 215), SnapStart
+# and Django 6.1's MAILERS and CSP (about 25) brought it to 2,426. Raise it only with a reason
+# in the commit.
+SURFACE_LIMIT = 2450
 README_LIMIT = 250
 NOT_SURFACE_DIRS = {"tests", "docs", "static", "templates", "migrations"}
 NOT_SURFACE_SUFFIXES = {".md", ".lock", ".png"}
