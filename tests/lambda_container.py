@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -337,6 +338,21 @@ def migrate_with_admin(image: LambdaImage, url: str, password: str) -> None:
     image.run("WebFunction", ["python", "manage.py", "migrate"], env)
     superuser = "createsuperuser --noinput --username admin --email admin@example.com"
     image.run("WebFunction", ["python", "manage.py", *superuser.split()], env)
+
+
+def set_cookies(response: dict[str, Any]) -> dict[str, str]:
+    """The cookies a Function URL response sets: name to value."""
+    jar: SimpleCookie = SimpleCookie()
+    for header in response["cookies"]:
+        jar.load(header.strip())
+    return {name: morsel.value for name, morsel in jar.items()}
+
+
+def csrf_token(page: dict[str, Any]) -> str:
+    """The CSRF token of the form in a page's body."""
+    found = re.search(r'name="csrfmiddlewaretoken" value="(\w+)"', page["body"])
+    assert found, page["body"]
+    return found[1]
 
 
 def generated_events(project: Path) -> ModuleType:

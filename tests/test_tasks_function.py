@@ -8,28 +8,25 @@ queue, retries and dead-letter queue are template.yaml's configuration
 from __future__ import annotations
 
 import email
-import re
-from http.cookies import SimpleCookie
-from typing import Any
 
 import boto3
 from moto.ses.models import ses_backends
 
 from tests.aws_endpoint import ACCOUNT, REGION, AwsEndpoint
 from tests.helpers import STACK_NAME
-from tests.lambda_container import LambdaImage, generated_events, migrate_with_admin, parameters
+from tests.lambda_container import (
+    LambdaImage,
+    csrf_token,
+    generated_events,
+    migrate_with_admin,
+    parameters,
+    set_cookies,
+)
 from tests.lambda_peers import CREDENTIALS, serving
 from tests.postgres import fresh_database
 
 PASSWORD = "correct horse battery staple"
 SENDER = "noreply@example.com"
-
-
-def cookies(response: dict[str, Any]) -> dict[str, str]:
-    jar: SimpleCookie = SimpleCookie()
-    for header in response["cookies"]:
-        jar.load(header.strip())
-    return {name: morsel.value for name, morsel in jar.items()}
 
 
 def test_a_user_added_in_the_admin_is_welcomed_by_the_tasks_function(
@@ -40,8 +37,8 @@ def test_a_user_added_in_the_admin_is_welcomed_by_the_tasks_function(
         "ses",
         region_name=REGION,
         endpoint_url=aws_endpoint.url,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
+        aws_access_key_id=CREDENTIALS["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
     )
     ses_client.verify_email_identity(EmailAddress=SENDER)
     sent = ses_backends[ACCOUNT][REGION].sent_messages
@@ -59,17 +56,17 @@ def test_a_user_added_in_the_admin_is_welcomed_by_the_tasks_function(
             ) as web,
         ):
             login = web.invoke(events.function_url_event(path="/admin/login/")).body
-            token = re.search(r'name="csrfmiddlewaretoken" value="(\w+)"', login["body"])[1]
-            fields = {"csrfmiddlewaretoken": token, "username": "admin", "password": PASSWORD}
+            fields = {"csrfmiddlewaretoken": csrf_token(login), "username": "admin"}
             post = events.form_post(
-                path="/admin/login/", fields=fields, csrf_cookie=cookies(login)["csrftoken"]
+                path="/admin/login/",
+                fields=fields | {"password": PASSWORD},
+                csrf_cookie=set_cookies(login)["csrftoken"],
             )
-            session = cookies(web.invoke(post).body)  # logging in rotates the CSRF token too
+            session = set_cookies(web.invoke(post).body)  # logging in rotates the CSRF token too
             jar = [f"{name}={value}" for name, value in session.items()]
             page = web.invoke(events.function_url_event(path="/admin/users/user/add/", cookies=jar))
-            token = re.search(r'name="csrfmiddlewaretoken" value="(\w+)"', page.body["body"])[1]
             form = {
-                "csrfmiddlewaretoken": token,
+                "csrfmiddlewaretoken": csrf_token(page.body),
                 "username": "ada",
                 "email": "ada@example.org",
                 "usable_password": "false",

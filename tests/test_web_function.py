@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import base64
 import json
-import re
 import subprocess
 import uuid
 from collections.abc import Iterator
-from http.cookies import SimpleCookie
 from types import ModuleType
 from typing import Any
 
@@ -23,8 +21,10 @@ from tests.lambda_container import (
     Function,
     LambdaImage,
     Result,
+    csrf_token,
     generated_events,
     parameters,
+    set_cookies,
     web_function_with_admin,
 )
 
@@ -45,13 +45,6 @@ def web(lambda_image: LambdaImage, events: ModuleType) -> Iterator[Function]:
 def ok(result: Result) -> dict[str, Any]:
     assert result.kind == "response", result.body
     return result.body
-
-
-def set_cookies(response: dict[str, Any]) -> dict[str, Any]:
-    jar: SimpleCookie = SimpleCookie()
-    for header in response["cookies"]:
-        jar.load(header.strip())
-    return dict(jar)
 
 
 def test_home_page(web: Function, events: ModuleType) -> None:
@@ -76,14 +69,17 @@ def test_static_files(web: Function, events: ModuleType, lambda_image: LambdaIma
 
 def test_admin_login(web: Function, events: ModuleType) -> None:
     form = ok(web.invoke(events.function_url_event(path="/admin/login/")))
-    csrf_cookie = set_cookies(form)["csrftoken"].value
-    token = re.search(r'name="csrfmiddlewaretoken" value="(\w+)"', form["body"]).group(1)
-    fields = {"csrfmiddlewaretoken": token, "username": "admin", "password": ADMIN_PASSWORD}
+    csrf_cookie = set_cookies(form)["csrftoken"]
+    fields = {
+        "csrfmiddlewaretoken": csrf_token(form),
+        "username": "admin",
+        "password": ADMIN_PASSWORD,
+    }
 
     login = ok(
         web.invoke(events.form_post(path="/admin/login/", fields=fields, csrf_cookie=csrf_cookie))
     )
-    session = f"sessionid={set_cookies(login)['sessionid'].value}"
+    session = f"sessionid={set_cookies(login)['sessionid']}"
     dashboard = ok(web.invoke(events.function_url_event(path="/admin/", cookies=[session])))
 
     assert login["statusCode"] == 302
